@@ -1,0 +1,45 @@
+"""Packaging for minibackprop, driven by nbdev 2's `settings.ini` (no `pkg_resources`)."""
+from configparser import ConfigParser
+from pathlib import Path
+import setuptools
+
+here = Path(__file__).parent
+cfg = ConfigParser(delimiters=['='])
+cfg.read(here/'settings.ini', encoding='utf-8')
+cfg = cfg['DEFAULT']
+
+licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License')}
+statuses = ['Planning', 'Pre-Alpha', 'Alpha', 'Beta', 'Production/Stable', 'Mature', 'Inactive']
+lic = licenses[cfg['license']]
+py_versions = '3.9 3.10 3.11 3.12 3.13'.split()
+min_python = cfg['min_python']
+
+requirements = cfg.get('requirements', '').split()
+dev_requirements = cfg.get('dev_requirements', '').split()
+console_scripts = cfg.get('console_scripts', '').split()
+
+setuptools.setup(
+    name=cfg['lib_name'],
+    version=cfg['version'],
+    description=cfg['description'],
+    long_description=(here/'README.md').read_text(encoding='utf-8') if (here/'README.md').exists() else '',
+    long_description_content_type='text/markdown',
+    license=lic[0],
+    author=cfg['author'],
+    author_email=cfg['author_email'],
+    url=cfg['git_url'],
+    keywords=cfg['keywords'],
+    classifiers=[
+        'Development Status :: ' + str(int(cfg['status']) + 1) + ' - ' + statuses[int(cfg['status'])],
+        'Intended Audience :: ' + cfg['audience'].title(),
+        'License :: ' + lic[1],
+        'Natural Language :: ' + cfg['language'].title(),
+    ] + ['Programming Language :: Python :: ' + v for v in py_versions[py_versions.index(min_python):]],
+    packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
+    include_package_data=True,
+    python_requires='>=' + min_python,
+    install_requires=requirements,
+    extras_require={'dev': dev_requirements},
+    entry_points={'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
+    zip_safe=False,
+)
