@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Write README.md from nbs/index.ipynb (nbdev_readme needs Quarto, which is not available here).
+
+Markdown cells are copied; code cells become ```python blocks followed by their saved text outputs;
+cells marked `#| hide` are dropped and `#|` directive lines removed. `--check` exits 1 if README.md is stale.
+"""
+import json, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = '<!-- Generated from nbs/index.ipynb by tools/make_readme.py: edit the notebook, not this file. -->\n\n'
+
+def directives(src: str) -> list:
+    "The `#| ...` directive lines at the top of a code cell."
+    return [l for l in src.splitlines() if l.startswith('#|')]
+
+def output_text(out: dict) -> str:
+    "The text an output shows (stream or plain-text result); '' for images and HTML-only outputs."
+    if out['output_type'] == 'stream': return ''.join(out['text'])
+    return ''.join(out.get('data', {}).get('text/plain', ''))
+
+def cell_md(cell: dict) -> str:
+    "One cell as markdown."
+    src = ''.join(cell['source'])
+    if cell['cell_type'] == 'markdown': return src.strip() + '\n'
+    if cell['cell_type'] != 'code' or any('hide' in d for d in directives(src)): return ''
+    code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
+    if not code: return ''
+    md = f'```python\n{code}\n```\n'
+    outs = ''.join(output_text(o) for o in cell.get('outputs', [])).rstrip()
+    return md + (f'\n```\n{outs}\n```\n' if outs else '')
+
+def render(nb_path: Path) -> str:
+    "README text for the notebook at `nb_path`."
+    cells = json.loads(nb_path.read_text(encoding='utf-8'))['cells']
+    return HEADER + '\n'.join(m for m in map(cell_md, cells) if m)
+
+def main(argv: list) -> int:
+    text, readme = render(ROOT/'nbs'/'index.ipynb'), ROOT/'README.md'
+    if '--check' in argv:
+        if readme.exists() and readme.read_text(encoding='utf-8') == text: print('README.md is up to date'); return 0
+        print('README.md is stale: run `.venv/bin/python tools/make_readme.py` and commit it', file=sys.stderr); return 1
+    readme.write_text(text, encoding='utf-8'); print(f'wrote {readme}')
+    return 0
+
+if __name__ == '__main__': sys.exit(main(sys.argv[1:]))
