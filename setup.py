@@ -8,9 +8,8 @@ cfg = ConfigParser(delimiters=['='])
 cfg.read(here/'settings.ini', encoding='utf-8')
 cfg = cfg['DEFAULT']
 
-licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License')}
+licenses = {'apache2': 'Apache-2.0'}   # SPDX expressions
 statuses = ['Planning', 'Pre-Alpha', 'Alpha', 'Beta', 'Production/Stable', 'Mature', 'Inactive']
-lic = licenses[cfg['license']]
 py_versions = '3.9 3.10 3.11 3.12 3.13'.split()
 min_python = cfg['min_python']
 
@@ -24,7 +23,8 @@ setuptools.setup(
     description=cfg['description'],
     long_description=(here/'README.md').read_text(encoding='utf-8') if (here/'README.md').exists() else '',
     long_description_content_type='text/markdown',
-    license=lic[0],
+    license=licenses[cfg['license']],
+    license_files=['LICENSE'],
     author=cfg['author'],
     author_email=cfg['author_email'],
     url=cfg['git_url'],
@@ -32,7 +32,6 @@ setuptools.setup(
     classifiers=[
         'Development Status :: ' + str(int(cfg['status']) + 1) + ' - ' + statuses[int(cfg['status'])],
         'Intended Audience :: ' + cfg['audience'].title(),
-        'License :: ' + lic[1],
         'Natural Language :: ' + cfg['language'].title(),
     ] + ['Programming Language :: Python :: ' + v for v in py_versions[py_versions.index(min_python):]],
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
