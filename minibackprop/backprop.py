@@ -155,7 +155,7 @@ def numerical_grad(f: Callable[[], Tensor], x: Tensor, h: float=1e-6) -> Tensor:
             grad[idx] = (fp - fm) / (2*h)
     return grad
 
-# %% ../nbs/04_backprop.ipynb #08fc6ba2
+# %% ../nbs/04_backprop.ipynb #613b9304
 def _grads_of(ps: dict, grads=None) -> dict:
     "The analytic gradients to check, as float64 copies: `grads` (dict or sequence) or else each tensor's `.g`."
     if grads is None:
@@ -164,9 +164,9 @@ def _grads_of(ps: dict, grads=None) -> dict:
         grads = {k: p.g for k,p in ps.items()}
     elif not isinstance(grads, Mapping): grads = dict(zip(ps, grads))
     if set(grads) != set(ps): raise ValueError(f"grads for {sorted(grads)} but params {sorted(ps)}")
-    for k,p in ps.items():
-        if grads[k].shape != p.shape:
-            raise ValueError(f"gradient of {k} has shape {tuple(grads[k].shape)} but {k} has shape {tuple(p.shape)}")
+    wrong = [f"gradient of {k} has shape {tuple(grads[k].shape)} but {k} has shape {tuple(p.shape)}"
+             for k,p in ps.items() if grads[k].shape != p.shape]
+    if wrong: raise ValueError('; '.join(wrong))
     return {k: g.detach().to(torch.float64).clone() for k,g in grads.items()}
 
 def _raise_bad(fn: str, errs: dict, tol: float):
