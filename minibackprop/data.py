@@ -28,12 +28,12 @@ def cache_dir() -> Path:
     return Path(base)/'minibackprop'
 
 # %% ../nbs/01_data.ipynb #b843accf
-def _resolve(p) -> Path:
+def _resolve(p: str|os.PathLike) -> Path:
     "A data file path, or `FNAME` inside `p` when `p` is a folder."
     p = Path(p).expanduser()
     return p/FNAME if p.is_dir() else p
 
-def find_mnist(path=None, cache=None) -> Path|None:
+def find_mnist(path: str|os.PathLike|None=None, cache: str|os.PathLike|None=None) -> Path|None:
     "Where `mnist.pkl.gz` is: `path`, else `$MINIBACKPROP_DATA`, else the cache; `None` when it is nowhere yet."
     for p, origin in ((path, 'the path argument'), (os.environ.get(ENV_VAR), f'${ENV_VAR}')):
         if not p: continue
@@ -70,7 +70,7 @@ def _check_split(name, x, y, n):
     if y.min() < 0 or y.max() > 9: errs.append(f'y_{name} has labels outside 0..9')
     return errs
 
-def check_mnist(data) -> None:
+def check_mnist(data: tuple) -> None:
     "Raise `ValueError` listing every way `data` differs from `((x_train, y_train), (x_valid, y_valid), (x_test, y_test))`."
     if not (isinstance(data, (tuple, list)) and len(data) == 3 and all(isinstance(s, (tuple, list)) and len(s) == 2 for s in data)):
         raise ValueError(f'expected 3 (images, labels) pairs, got {type(data).__name__}')
@@ -89,7 +89,7 @@ def _read(fname) -> tuple:
     except ValueError as e: raise ValueError(f'is not the MNIST pickle we expect: {e}') from e
     return data
 
-def read_mnist(fname) -> tuple:
+def read_mnist(fname: str|os.PathLike) -> tuple:
     "Read and check `fname`: `((x_train, y_train), (x_valid, y_valid), (x_test, y_test))` as NumPy arrays."
     try: return _read(fname)
     except ValueError as e:
@@ -97,7 +97,7 @@ def read_mnist(fname) -> tuple:
                         f'or set ${ENV_VAR} to a good copy of {FNAME}.') from e
 
 # %% ../nbs/01_data.ipynb #d8a95478
-def download(url:str, dest, progress:bool=True, timeout:float=30) -> Path:
+def download(url:str, dest: str|os.PathLike, progress:bool=True, timeout:float=30) -> Path:
     "Download `url` to `dest`, checked by `read_mnist`, via a temporary file renamed only when complete."
     dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name + '.', suffix='.part')
@@ -127,7 +127,7 @@ def _progress(size):
     return bar
 
 # %% ../nbs/01_data.ipynb #2ed3c4e6
-def load_mnist(path=None, url:str=MNIST_URL, cache=None, progress:bool=True) -> tuple:
+def load_mnist(path: str|os.PathLike|None=None, url:str=MNIST_URL, cache: str|os.PathLike|None=None, progress:bool=True) -> tuple:
     "MNIST as tensors `(x_train, y_train, x_valid, y_valid)`: 50,000/10,000 rows of 784 pixels in [0,1), int64 labels."
     f = find_mnist(path, cache) or download(url, Path(cache or cache_dir())/FNAME, progress=progress)
     (x_train, y_train), (x_valid, y_valid), _ = read_mnist(f)
