@@ -59,7 +59,7 @@ class FastMLP:
         b1.sub_(hg.sum(0), alpha=lr)
         return loss
 
-# %% ../nbs/07_training.ipynb #befc223d
+# %% ../nbs/07_training.ipynb #bf7237d1
 class DivergedError(ArithmeticError):
     "Training loss became NaN or infinite."
 
@@ -76,12 +76,16 @@ class History:
         "Validation accuracy after the last epoch."
         return self.epochs[-1]['valid_acc']
 
+    header = f"{'epoch':>5} {'train_loss':>10} {'valid_loss':>10} {'valid_acc':>9} {'time':>6}"
+
+    def row(self, i: int = -1) -> str:
+        "Epoch `i`'s results as a line of `table`."
+        r, t = self.epochs[i], self.times[i]
+        return f"{r['epoch']:>5} {r['train_loss']:>10.4f} {r['valid_loss']:>10.4f} {r['valid_acc']:>9.4f} {t:>5.2f}s"
+
     def table(self) -> str:
         "The per-epoch results as a text table."
-        rows = [f"{'epoch':>5} {'train_loss':>10} {'valid_loss':>10} {'valid_acc':>9} {'time':>6}"]
-        rows += [f"{r['epoch']:>5} {r['train_loss']:>10.4f} {r['valid_loss']:>10.4f} {r['valid_acc']:>9.4f} {t:>5.2f}s"
-                 for r, t in zip(self.epochs, self.times)]
-        return '\n'.join(rows)
+        return '\n'.join([self.header] + [self.row(i) for i in range(len(self.epochs))])
 
     def __repr__(self): return self.table()
 
@@ -145,11 +149,11 @@ def to_device(model, device):
             if isinstance(l, Lin): l.w, l.b = l.w.to(device), l.b.to(device)
     return model
 
-# %% ../nbs/07_training.ipynb #2ff5e4e0
+# %% ../nbs/07_training.ipynb #76a933e2
 def fit(model, x_train: Tensor, y_train: Tensor, x_valid: Tensor, y_valid: Tensor, epochs: int = 3, bs: int = 64,
         lr: float = 0.5, sched: str = 'const', seed: int = 42, device='cpu', progress: bool = True,
-        diagnostics: bool = False, diag_every: int = 10) -> History:
-    "Train `model` (our `Model`, our `FastMLP`, or an `nn.Module`) by SGD on shuffled mini-batches; after each epoch record training loss and validation loss and accuracy; return the `History`."
+        diagnostics: bool = False, diag_every: int = 10, log=None) -> History:
+    "Train `model` (our `Model`, our `FastMLP`, or an `nn.Module`) by SGD on shuffled mini-batches; after each epoch record training loss and validation loss and accuracy; return the `History`. `log` (e.g. `print`) gets the table's lines as they come."
     if epochs < 1 or bs < 1 or diag_every < 1: raise ValueError(f'fit: epochs, bs and diag_every must be >= 1, got {epochs}, {bs}, {diag_every}')
     if not (lr > 0 and math.isfinite(lr)): raise ValueError(f'fit: the learning rate must be a positive number, got {lr}')
     lr_at(0, 1, lr, sched)                                  # fail early on an unknown schedule
@@ -165,6 +169,7 @@ def fit(model, x_train: Tensor, y_train: Tensor, x_valid: Tensor, y_valid: Tenso
         mb = master_bar(range(epochs))
         mb.write(['epoch', 'train_loss', 'valid_loss', 'valid_acc', 'time'], table=True)
     else: mb = range(epochs)
+    if log: log(History.header)
     grad_ctx = torch.enable_grad if isinstance(model, nn.Module) else torch.no_grad
     for epoch in mb:
         perm = torch.randperm(n, generator=gen).to(device)
@@ -191,6 +196,7 @@ def fit(model, x_train: Tensor, y_train: Tensor, x_valid: Tensor, y_valid: Tenso
             r = hist.epochs[-1]
             mb.write([str(r['epoch']), f"{r['train_loss']:.4f}", f"{r['valid_loss']:.4f}", f"{r['valid_acc']:.4f}",
                       f'{hist.times[-1]:.2f}s'], table=True)
+        if log: log(hist.row())
     return hist
 
 # %% ../nbs/07_training.ipynb #c773e9e8
