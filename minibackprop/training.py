@@ -213,7 +213,7 @@ def plot_history(hist: History, ax=None, title: str = ''):
     ax.set_title(title or f'valid accuracy {hist.valid_acc:.4f}'); ax.legend()
     return ax
 
-# %% ../nbs/07_training.ipynb #ff1fb970
+# %% ../nbs/07_training.ipynb #e3e37b59
 def plot_diagnostics(hist: History, axs=None, title: str = ''):
     "Plot the gradient norm and update/weight ratio of each layer, and the dead-ReLU fraction, against the step."
     import matplotlib.pyplot as plt
@@ -227,5 +227,6 @@ def plot_diagnostics(hist: History, axs=None, title: str = ''):
     axs[2].plot(steps, [d['dead_relu'] for d in hist.diagnostics])
     for ax, t in zip(axs, ('gradient norm', 'update / weight', 'dead ReLU fraction')):
         ax.set_title(f'{title}: {t}' if title else t); ax.set_xlabel('step')
-    axs[0].set_yscale('log'); axs[1].set_yscale('log'); axs[0].legend(); axs[1].legend(); axs[2].set_ylim(0, 1)
+    for ax in axs[:2]: ax.set_yscale('symlog', linthresh=1e-3); ax.set_ylim(bottom=0); ax.legend()   # symlog: a dead layer's 0 stays visible
+    axs[2].set_ylim(0, 1)
     return axs
