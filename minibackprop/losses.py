@@ -55,7 +55,8 @@ def cross_entropy(input: Tensor, target: Tensor) -> Tensor:
 
 # %% ../nbs/06_cross_entropy.ipynb #e94bfbdd
 def accuracy(out: Tensor, targ: Tensor) -> Tensor:
-    "Fraction of rows of `out` whose argmax equals `targ`."
+    "Fraction of rows of `out` whose argmax equals `targ` (checked like `nll`'s targets)."
+    check_targets(out, targ)
     return (out.argmax(dim=1) == targ).float().mean()
 
 # %% ../nbs/06_cross_entropy.ipynb #d66a7826
@@ -81,7 +82,7 @@ class CrossEntropyChain(Module):
         self.lsm.backward()
 
 # %% ../nbs/06_cross_entropy.ipynb #71543e9f
-def onehot(target: Tensor, c: int, dtype=torch.float32) -> Tensor:
+def onehot(target: Tensor, c: int, dtype: torch.dtype = torch.float32) -> Tensor:
     "n×c matrix with a 1 in column `target[i]` of row `i` and 0 elsewhere."
     o = torch.zeros(len(target), c, dtype=dtype, device=target.device)
     o[torch.arange(len(target), device=target.device), target] = 1
