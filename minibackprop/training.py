@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math, time
 from dataclasses import dataclass, field
+from typing import Callable
 import torch
 from torch import Tensor, nn
 import torch.nn.functional as F
@@ -140,7 +141,7 @@ def _step_fn(model, diagnostics: bool = False):
         return loss, d
     return step
 
-def to_device(model, device):
+def to_device(model, device: str | torch.device):
     "Move `model`'s tensors to `device` in place (an `nn.Module`, a `Model` or a `FastMLP`); returns `model`."
     if isinstance(model, nn.Module): return model.to(device)
     if isinstance(model, FastMLP): model.params = [p.to(device) for p in model.params]
@@ -151,8 +152,8 @@ def to_device(model, device):
 
 # %% ../nbs/07_training.ipynb #76a933e2
 def fit(model, x_train: Tensor, y_train: Tensor, x_valid: Tensor, y_valid: Tensor, epochs: int = 3, bs: int = 64,
-        lr: float = 0.5, sched: str = 'const', seed: int = 42, device='cpu', progress: bool = True,
-        diagnostics: bool = False, diag_every: int = 10, log=None) -> History:
+        lr: float = 0.5, sched: str = 'const', seed: int = 42, device: str | torch.device = 'cpu', progress: bool = True,
+        diagnostics: bool = False, diag_every: int = 10, log: Callable[[str], None] | None = None) -> History:
     "Train `model` (our `Model`, our `FastMLP`, or an `nn.Module`) by SGD on shuffled mini-batches; after each epoch record training loss and validation loss and accuracy; return the `History`. `log` (e.g. `print`) gets the table's lines as they come."
     if epochs < 1 or bs < 1 or diag_every < 1: raise ValueError(f'fit: epochs, bs and diag_every must be >= 1, got {epochs}, {bs}, {diag_every}')
     if not (lr > 0 and math.isfinite(lr)): raise ValueError(f'fit: the learning rate must be a positive number, got {lr}')
