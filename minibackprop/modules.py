@@ -15,8 +15,9 @@ __all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Model']
 class Module:
     "Base class: `__call__` stores `args` and `out` for `backward`; subclasses write `forward(*args)` and `bwd(out, *args)`."
     def __call__(self, *args):
-        self.args = args
+        self.args = self.out = None          # a forward pass that raises leaves nothing stale to go back through
         self.out = self.forward(*args)
+        self.args = args
         return self.out
 
     def forward(self, *args): raise NotImplementedError(f"{type(self).__name__} must define forward(*args)")
@@ -29,7 +30,7 @@ class Module:
             raise RuntimeError(f"{name}.backward() called before any forward pass: call the module on its inputs first")
         if self.args is None:
             raise RuntimeError(f"{name}.backward() called twice after one forward pass: the first call used up the "
-                               "stored activations; run the forward pass again")
+                               "stored activations (or the last forward pass failed); run the forward pass again")
         self.bwd(self.out, *self.args)
         self.args = self.out = None
 
