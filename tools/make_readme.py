@@ -14,10 +14,19 @@ def directives(src: str) -> list:
     "The `#| ...` directive lines at the top of a code cell."
     return [l for l in src.splitlines() if l.startswith('#|')]
 
-def output_text(out: dict) -> str:
-    "The text an output shows (stream or plain-text result); '' for images and HTML-only outputs."
-    if out['output_type'] == 'stream': return ''.join(out['text'])
-    return ''.join(out.get('data', {}).get('text/plain', ''))
+def outputs_md(outs: list) -> str:
+    "A cell's outputs as markdown: consecutive text in one code block, Markdown results as they are, images and HTML dropped."
+    parts, text = [], ''
+    def flush():
+        if text.strip(): parts.append(f'```\n{text.rstrip()}\n```\n')
+        return ''
+    for out in outs:
+        data = out.get('data', {})
+        if out['output_type'] == 'stream': text += ''.join(out['text'])
+        elif 'text/markdown' in data: text = flush(); parts.append(''.join(data['text/markdown']).strip() + '\n')
+        else: text += ''.join(data.get('text/plain', ''))
+    flush()
+    return '\n'.join(parts)
 
 def cell_md(cell: dict) -> str:
     "One cell as markdown."
@@ -26,9 +35,8 @@ def cell_md(cell: dict) -> str:
     if cell['cell_type'] != 'code' or any('hide' in d for d in directives(src)): return ''
     code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
     if not code: return ''
-    md = f'```python\n{code}\n```\n'
-    outs = ''.join(output_text(o) for o in cell.get('outputs', [])).rstrip()
-    return md + (f'\n```\n{outs}\n```\n' if outs else '')
+    outs = outputs_md(cell.get('outputs', []))
+    return f'```python\n{code}\n```\n' + (f'\n{outs}' if outs else '')
 
 def render(nb_path: Path) -> str:
     "README text for the notebook at `nb_path`."
