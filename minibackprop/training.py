@@ -11,7 +11,7 @@ import torch
 from torch import Tensor, nn
 import torch.nn.functional as F
 from .modules import Model, Lin, Relu
-from .losses import CrossEntropy, check_targets, cross_entropy, accuracy, ce_grad_fast, log_softmax
+from .losses import CrossEntropy, CrossEntropyChain, check_targets, cross_entropy, accuracy, ce_grad_fast, log_softmax
 
 # %% auto #0
 __all__ = ['torch_mlp', 'sgd_step', 'mlp_params', 'FastMLP', 'DivergedError', 'History', 'lr_at', 'to_device', 'fit',
@@ -131,6 +131,8 @@ def _step_fn(model, diagnostics: bool = False):
     if isinstance(model, FastMLP):
         if diagnostics: raise ValueError("diagnostics read our manual .g tensors, which FastMLP does not keep: use Model")
         return lambda xb, yb, lr, diag=False: (model.step(xb, yb, lr), None)
+    if not isinstance(model.loss, (CrossEntropy, CrossEntropyChain)):
+        raise ValueError(f'fit trains a classifier: build the Model with loss=CrossEntropy(), not {type(model.loss).__name__}()')
     params, relu = mlp_params(model), next(l for l in model.layers if isinstance(l, Relu))
     def step(xb, yb, lr, diag=False):
         loss = model(xb, yb)
