@@ -21,7 +21,7 @@ __all__ = ['IMPLS', 'USAGE', 'make_mlp', 'check_options', 'train', 'main']
 # %% ../nbs/08_cli.ipynb #b70f4ff0
 IMPLS = ('scratch', 'modules', 'autograd')
 
-def make_mlp(impl: str = 'scratch', nh: int = 128, seed: int = 42, n_in: int = 784, n_out: int = 10):
+def make_mlp(impl: str = 'scratch', nh: int = 128, seed: int = 42, n_in: int = 784, n_out: int = 10) -> FastMLP | Model | torch.nn.Sequential:
     "A fresh `n_in`→`nh`→ReLU→`n_out` classifier from `init_params(seed)`, as `FastMLP` (`'scratch'`), `Model` (`'modules'`) or `nn.Sequential` (`'autograd'`)."
     if impl not in IMPLS: raise ValueError(f"unknown implementation {impl!r}: use one of {', '.join(IMPLS)}")
     ps = init_params(n_in, nh, n_out, seed=seed)
@@ -133,7 +133,7 @@ def main(argv: list|None = None) -> int:
     prog = 'minibackprop train'
     args = vars(_parser(prog).parse_args(rest))
     args.pop('pdb', None); args.pop('xtra', None)
-    try: train(**args)
+    try: train.__wrapped__(**args)   # the undecorated function: fastcore < 1.12.10's call_parse would re-parse sys.argv
     except ValueError as e: return _fail(prog, e, 2)
     except (DataError, DivergedError) as e: return _fail(prog, e, 1)
     except KeyboardInterrupt: return _fail(prog, 'interrupted', 130)
