@@ -35,10 +35,10 @@ def _resolve(p: str|os.PathLike) -> Path:
 
 def find_mnist(path: str|os.PathLike|None=None, cache: str|os.PathLike|None=None) -> Path|None:
     "Where `mnist.pkl.gz` is: `path`, else `$MINIBACKPROP_DATA`, else the cache; `None` when it is nowhere yet."
-    for p, origin in ((path, 'the path argument'), (os.environ.get(ENV_VAR), f'${ENV_VAR}')):
+    for p, origin in ((path, 'the path given'), (os.environ.get(ENV_VAR), f'${ENV_VAR}')):
         if not p: continue
         f = _resolve(p)
-        if not f.is_file(): raise DataError(f'{f} (from {origin}) does not exist: point it at {FNAME} or the folder holding it')
+        if not f.is_file(): raise DataError(f'{f} does not exist: point {origin} at {FNAME} or the folder holding it')
         return f
     f = Path(cache or cache_dir())/FNAME
     return f if f.is_file() else None
