@@ -5,6 +5,7 @@ Run by hand (not part of the tests), from the repository root or anywhere the pa
 
     MINIBACKPROP_DATA=/path/to/data python bench/bench_training.py            # defaults: 5 runs, lesson sizes
     python bench/bench_training.py --runs 7 --hidden 128 --threads 2 --json bench/results/latest.json
+    python bench/bench_training.py --runs 7 --md bench/RESULTS.md          # the table README shows
 
 Training: every implementation trains one epoch of MNIST (50,000 images) from the same initial weights
 (`init_params`) on the same shuffled mini-batches, with plain SGD. Runs are alternated (ours, PyTorch, ours, ...)
@@ -129,6 +130,25 @@ def bench_matmul(args) -> dict | None:
     return res
 
 
+def markdown(out: dict) -> str:
+    "The results as the markdown that README shows (written by `--md`)."
+    m, a, tr = out['machine'], out['args'], out['training']
+    ref = tr['median']['PyTorch autograd']
+    lines = [f"Measured {time.strftime('%Y-%m-%d')} by `python bench/bench_training.py --runs {a['runs']}` on {m['cpu']} "
+             f"({m['cores']} cores, {m['threads']} torch threads), torch {m['torch']}, Python {m['python']}.", '',
+             f"One training epoch (50,000 images, 784-{a['hidden']}-10, bs {a['bs']}, lr {a['lr']}), same weights and batches "
+             f"for each, median of {a['runs']} alternated runs:", '',
+             '| implementation | median epoch | ours / PyTorch |', '|---|--:|--:|']
+    lines += [f"| {k} | {v:.3f} s | {'' if k == 'PyTorch autograd' else f'{v / ref:.2f}'} |" for k, v in tr['median'].items()]
+    if out.get('matmul'):
+        lines += ['', 'The matmul ladder of `02_matmul` (seconds per call; the two slowest rungs are not run on 10,000 rows):', '',
+                  '| rung | 5×784 @ 784×10 | 10,000×784 @ 784×10 |', '|---|--:|--:|']
+        for k, v in out['matmul'].items():
+            big = '' if v['big'] is None else f"{v['big']:.2e}"
+            lines.append(f"| `{k}` | {v['small']:.2e} | {big} |")
+    return '\n'.join(lines) + '\n'
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--runs', type=int, default=5, help='timed epochs per implementation (median; at least 5 recommended)')
@@ -138,6 +158,7 @@ def main(argv=None):
     p.add_argument('--seed', type=int, default=42, help='seed of the initial weights and the shuffling')
     p.add_argument('--threads', type=int, default=0, help='torch threads for every implementation (0: PyTorch default)')
     p.add_argument('--skip-matmul', action='store_true', help='only the training benchmark')
+    p.add_argument('--md', type=Path, help='also write the results as markdown to this file (README shows bench/RESULTS.md)')
     p.add_argument('--json', type=Path, help='also write the results to this JSON file (bench/results/ is git-ignored)')
     args = p.parse_args(argv)
     if args.runs < 1 or args.bs < 1 or args.hidden < 1: p.error('--runs, --bs and --hidden must be at least 1')
@@ -148,6 +169,9 @@ def main(argv=None):
     if not args.skip_matmul: out['matmul'] = bench_matmul(args)
     tr = out['training']
     print(f"\nratio ours/PyTorch (median epoch): FastMLP {tr['ratio_fast']:.2f}, Model {tr['ratio_model']:.2f}")
+    if args.md:
+        args.md.write_text(markdown(out))
+        print(f'markdown written to {args.md}')
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(out, indent=1))

@@ -2,7 +2,7 @@
 """Write README.md from nbs/index.ipynb (nbdev_readme needs Quarto, which is not available here).
 
 Markdown cells are copied; code cells become ```python blocks followed by their saved text outputs;
-cells marked `#| hide` are dropped and `#|` directive lines removed. `--check` exits 1 if README.md is stale.
+cells marked `#| hide` are dropped, `#| echo: false` cells show only their output, `#|` lines are removed. `--check` exits 1 if README.md is stale.
 """
 import json, sys
 from pathlib import Path
@@ -34,8 +34,9 @@ def cell_md(cell: dict) -> str:
     if cell['cell_type'] == 'markdown': return src.strip() + '\n'
     if cell['cell_type'] != 'code' or any('hide' in d for d in directives(src)): return ''
     code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
-    if not code: return ''
     outs = outputs_md(cell.get('outputs', []))
+    if any(d.replace(' ', '') == '#|echo:false' for d in directives(src)): return outs   # output only
+    if not code: return ''
     return f'```python\n{code}\n```\n' + (f'\n{outs}' if outs else '')
 
 def render(nb_path: Path) -> str:
