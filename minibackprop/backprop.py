@@ -13,7 +13,7 @@ from .matmul import check_matmul
 # %% auto #0
 __all__ = ['lin', 'relu', 'init_params', 'mse', 'mse_grad', 'relu_grad', 'lin_grad', 'mlp_loss', 'forward_and_backward',
            'autograd_grads', 'GradReport', 'compare_grads', 'rel_error', 'numerical_grad', 'check_grad',
-           'check_grad_dir', 'off_kink']
+           'check_grad_dir', 'off_kink', 'small_problem']
 
 # %% ../nbs/04_backprop.ipynb #e46c2201
 def lin(x: Tensor, w: Tensor, b: Tensor) -> Tensor:
@@ -211,3 +211,11 @@ def check_grad_dir(f: Callable[[], Tensor], params, grads=None, n_dirs: int=3, s
 def off_kink(x: Tensor, w: Tensor, b: Tensor, margin: float=1e-3) -> Tensor:
     "Boolean mask of the rows of `x` whose pre-activations `lin(x, w, b)` are all further than `margin` from ReLU's kink at 0."
     return (lin(x, w, b).abs() > margin).all(1)
+
+# %% ../nbs/04_backprop.ipynb #a5e1f0b2
+def small_problem(bs: int=8, n_in: int=6, nh: int=5, seed: int=0, scale: float=1.) -> tuple:
+    "A seeded float64 problem for gradient checks: `(x, y, w1, b1, w2, b2)` with `x` of shape `(bs, n_in)` and `nh` hidden units."
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(bs, n_in, generator=g, dtype=torch.float64) * scale
+    y = torch.randn(bs, generator=g, dtype=torch.float64) * 3
+    return x, y, *init_params(n_in, nh, 1, seed=seed+1, dtype=torch.float64)
