@@ -5,7 +5,7 @@
 # %% ../nbs/04_backprop.ipynb #4eaf6cbf
 from __future__ import annotations
 import itertools, math
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 import torch
 from torch import Tensor
 from .matmul import check_matmul
@@ -27,14 +27,22 @@ def relu(x: Tensor) -> Tensor:
     return x.clamp_min(0.)
 
 # %% ../nbs/04_backprop.ipynb #99fa3219
-def init_params(n_in: int=784, nh: int=50, n_out: int=1, seed: int=42, dtype=torch.float32, bias_std: float=0.1) -> tuple:
-    "Seeded `w1, b1, w2, b2`: weights with `std = sqrt(2/n_in)` and `1/sqrt(nh)`, biases with `std = bias_std`."
-    g = torch.Generator().manual_seed(seed)
-    w1 = torch.randn(n_in, nh, generator=g, dtype=dtype) * math.sqrt(2/n_in)
-    b1 = torch.randn(nh, generator=g, dtype=dtype) * bias_std
-    w2 = torch.randn(nh, n_out, generator=g, dtype=dtype) / math.sqrt(nh)
-    b2 = torch.randn(n_out, generator=g, dtype=dtype) * bias_std
-    return w1, b1, w2, b2
+def init_params(n_in: int=784, # inputs per row
+                nh: int|Sequence[int]=50, # hidden units: one width per hidden layer
+                n_out: int=1, # outputs per row
+                seed: int=42, # seed for the random numbers
+                dtype=torch.float32, # dtype of every tensor
+                bias_std: float=0.1 # std of the biases
+               ) -> tuple:
+    "Seeded `w1, b1, w2, b2, …`: weights with std `sqrt(2/fan_in)` before a ReLU and `1/sqrt(fan_in)` for the last."
+    sizes = [n_in, *([nh] if isinstance(nh, int) else nh), n_out]
+    if any(not isinstance(s, int) or s < 1 for s in sizes): raise ValueError(f'init_params: sizes must be whole numbers >= 1, got {sizes}')
+    g, ps = torch.Generator().manual_seed(seed), []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        w = torch.randn(a, b, generator=g, dtype=dtype)
+        w = w / math.sqrt(a) if i == len(sizes) - 2 else w * math.sqrt(2 / a)   # a ReLU follows all but the last
+        ps += [w, torch.randn(b, generator=g, dtype=dtype) * bias_std]
+    return tuple(ps)
 
 # %% ../nbs/04_backprop.ipynb #1df74959
 def _check_mse_shapes(output: Tensor, targ: Tensor, fn: str='mse'):

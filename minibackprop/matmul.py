@@ -4,11 +4,14 @@
 
 # %% ../nbs/02_matmul.ipynb #7f632b40
 from __future__ import annotations
+import statistics
+from typing import Callable
 import torch
 from torch import Tensor
+from torch.utils import benchmark
 
 # %% auto #0
-__all__ = ['check_matmul', 'matmul_loops', 'matmul_elementwise', 'matmul_broadcast', 'matmul_einsum']
+__all__ = ['check_matmul', 'matmul_loops', 'matmul_elementwise', 'matmul_broadcast', 'matmul_einsum', 'time_ms', 'compare_ms']
 
 # %% ../nbs/02_matmul.ipynb #51bc43ef
 def _shape(t: Tensor) -> str:
@@ -57,3 +60,17 @@ def matmul_einsum(a: Tensor, b: Tensor) -> Tensor:
     "Multiply `a` by `b` with Einstein summation: `c[i,j] = sum_k a[i,k]*b[k,j]`, no Python loop."
     check_matmul(a, b)
     return torch.einsum('ik,kj->ij', a, b)
+
+# %% ../nbs/02_matmul.ipynb #74629087
+def time_ms(f: Callable[[], object], min_run_time: float = 0.2, threads: int = 1) -> float:
+    "Median milliseconds per call of `f()`, by `torch.utils.benchmark` on `threads` threads."
+    t = benchmark.Timer(stmt='f()', globals={'f': f}, num_threads=threads)
+    return t.blocked_autorange(min_run_time=min_run_time).median * 1e3
+
+# %% ../nbs/02_matmul.ipynb #84d3b95b
+def compare_ms(fns: dict, rounds: int = 5, min_run_time: float = 0.05, threads: int = 1) -> dict:
+    "Median ms per call of each function in `fns`, measured in turn for `rounds` rounds."
+    times = {k: [] for k in fns}
+    for _ in range(rounds):
+        for k, f in fns.items(): times[k].append(time_ms(f, min_run_time, threads))
+    return {k: statistics.median(v) for k, v in times.items()}

@@ -20,6 +20,10 @@ class Module:
         self.args = args
         return self.out
 
+    def parameters(self) -> list:
+        "The tensors this module trains (none for a layer without weights)."
+        return []
+
     def forward(self, *args): raise NotImplementedError(f"{type(self).__name__} must define forward(*args)")
     def bwd(self, out, *args): raise NotImplementedError(f"{type(self).__name__} must define bwd(out, *args)")
 
@@ -43,6 +47,7 @@ class Relu(Module):
 class Lin(Module):
     "Linear layer `inp @ w + b`; `bwd` sets `inp.g`, `w.g` and `b.g`."
     def __init__(self, w: Tensor, b: Tensor): self.w, self.b = w, b
+    def parameters(self): return [self.w, self.b]
     def forward(self, inp): return lin(inp, self.w, self.b)
     def bwd(self, out, inp): lin_grad(inp, out, self.w, self.b)
 
@@ -53,13 +58,22 @@ class Mse(Module):
 
 # %% ../nbs/05_modules.ipynb #ee71da2b
 class Model(Module):
-    "`Lin(w1, b1)`, `Relu()`, `Lin(w2, b2)` and a loss (default `Mse()`): `model(x, targ)` returns the loss, `model.backward()` fills every `.g`."
-    def __init__(self, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, loss: Module|None=None):
-        self.layers = [Lin(w1, b1), Relu(), Lin(w2, b2)]
+    "`Lin(w1, b1)`, `Relu()`, `Lin(w2, b2)`, … and a loss (default `Mse()`): `model(x, targ)` returns the loss, `model.backward()` fills every `.g`."
+    def __init__(self, *params: Tensor, loss: Module|None=None):
+        if len(params) < 2 or len(params) % 2: raise ValueError(f'Model takes weights and biases in pairs (w1, b1, w2, b2, …), got {len(params)} tensors')
+        lins = [Lin(w, b) for w, b in zip(params[::2], params[1::2])]
+        self.layers = [l for lin_ in lins[:-1] for l in (lin_, Relu())] + lins[-1:]
         self.loss = Mse() if loss is None else loss
 
+    def parameters(self): return [p for l in self.layers for p in l.parameters()]
+
+    def predict(self, x: Tensor) -> Tensor:
+        "The last layer's output for `x`, storing nothing (no backward pass can follow)."
+        for l in self.layers: x = l.forward(x)
+        return x
+
     def forward(self, x, targ):
-        for l in self.layers: x = l(x)
+        for l in self.layers: x = l(x)                      # `__call__`: each layer stores what its backward needs
         return self.loss(x, targ)
 
     def bwd(self, out, x, targ):
