@@ -59,7 +59,8 @@ def matmul_broadcast(a: Tensor, b: Tensor) -> Tensor:
 def matmul_einsum(a: Tensor, b: Tensor) -> Tensor:
     "Multiply `a` by `b` with Einstein summation: `c[i,j] = sum_k a[i,k]*b[k,j]`, no Python loop."
     check_matmul(a, b)
-    return torch.einsum('ik,kj->ij', a, b)
+    dt = torch.promote_types(a.dtype, b.dtype)      # einsum wants one dtype: convert as the other rungs do
+    return torch.einsum('ik,kj->ij', a.to(dt), b.to(dt))
 
 # %% ../nbs/02_matmul.ipynb #74629087
 def time_ms(f: Callable[[], object], min_run_time: float = 0.2, threads: int = 1) -> float:
