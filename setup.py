@@ -39,7 +39,6 @@ setuptools.setup(
     license_files=['LICENSE'],
     author=cfg['author'],
     author_email=cfg['author_email'],
-    url=cfg['git_url'],
     keywords=cfg['keywords'],
     classifiers=[
         'Development Status :: ' + str(int(cfg['status']) + 1) + ' - ' + statuses[int(cfg['status'])],
@@ -51,7 +50,9 @@ setuptools.setup(
     python_requires='>=' + min_python,
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
-    entry_points={'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
+    # No 'nbdev' entry point: nbdev's show_doc finds a library's symbols through it and links each to
+    # git_url/doc_host, and this project publishes neither a repository there nor docs, so no [source] link is made.
+    entry_points={'console_scripts': console_scripts},
     zip_safe=False,
     cmdclass={'build_py': BuildPyWithExercises},
 )
