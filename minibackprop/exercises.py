@@ -169,7 +169,7 @@ def _raised(ex: Exercise, e: Exception, i: int, cases: list) -> CheckResult:
         return _todo(ex, f"{fn + ' ' if fn != ex.name else ''}raises NotImplementedError")
     lines = [f"✗ {ex.name} raised {type(e).__name__}{_where(e)}", f"  {_first_line(e)}",
              f"  The checker called {ex.call} on case {i+1} of {len(cases)}: {_describe(cases[i])}."]
-    if isinstance(e, AttributeError) and "'g'" in str(e):
+    if (isinstance(e, AttributeError) and "'g'" in str(e)) or 'has no .g' in str(e):   # ours say "out has no .g"
         lines.append("  A .g was read before it was set: the backward pass runs in reverse order, each step "
                      "using the .g that the step after it (in the forward pass) has set.")
     if ex.shapes: lines.append(f"  Shapes: {ex.shapes}")
@@ -223,7 +223,7 @@ def _wrong(ex: Exercise, cases, gots, refs, problems: dict) -> CheckResult:
     for k,(i,p) in problems.items():
         lines.append(f"  {_show(k)}, case {i+1} of {len(cases)} ({_describe(cases[i])}): {p}.")
     found = _named(ex, cases, gots, refs, set(problems))
-    for m,_ in found.values(): lines.append(f"  Looks like a known mistake: {m.name}. {m.hint}")
+    for m,_ in found.values(): lines.append(f"  Looks like a known mistake: {m.name}. {m.hint[:1].upper() + m.hint[1:]}")
     unexplained = [k for k,(_,p) in problems.items() if not _says_why(p) and not any(k in ks for _,ks in found.values())]
     if unexplained:
         lines.append("  This is not one of the mistakes the checker knows; compare your formula with the lesson's." if not found
