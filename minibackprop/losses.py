@@ -9,55 +9,97 @@ from torch import Tensor
 from .modules import Module
 
 # %% auto #0
-__all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross_entropy', 'accuracy', 'LogSoftmax', 'Nll',
-           'CrossEntropyChain', 'onehot', 'ce_grad', 'CrossEntropy', 'ce_grad_fast']
+__all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross_entropy', 'accuracy', 'check_batch',
+           'LogSoftmax', 'Nll', 'CrossEntropyChain', 'onehot', 'ce_grad', 'CrossEntropy', 'ce_grad_fast',
+           'ce_loss_and_grad']
 
 # %% ../nbs/06_cross_entropy.ipynb #c995c7b8
 def logsumexp(x: Tensor, dim: int = -1, keepdim: bool = False) -> Tensor:
     "`log(exp(x).sum(dim))` computed without overflow by first subtracting the maximum along `dim`."
+    if x.ndim and x.shape[dim] == 0: raise ValueError(f'logsumexp: nothing to sum, dim {dim} has 0 entries (shape {tuple(x.shape)})')
     m = x.amax(dim, keepdim=True)
     m = m.masked_fill(m.isinf(), 0)   # a row of all -inf (or containing +inf) needs no shift, and x-m would be nan
     res = m + (x - m).exp().sum(dim, keepdim=True).log()
     return res if keepdim else res.squeeze(dim)
 
 # %% ../nbs/06_cross_entropy.ipynb #ea8ef8f5
+def _check_classes(x: Tensor, fn: str) -> None:
+    if x.ndim and x.shape[-1] == 0: raise ValueError(f'{fn}: 0 classes (input shape {tuple(x.shape)})')
+
 def log_softmax(x: Tensor) -> Tensor:
     "Log of the softmax of each row of `x`: `x - logsumexp(x)`, stable for any finite logits."
+    _check_classes(x, 'log_softmax')
     return x - logsumexp(x, keepdim=True)
 
 def softmax(x: Tensor) -> Tensor:
     "Softmax of each row of `x` (rows sum to 1), stable: the row's max is subtracted before `exp`."
+    _check_classes(x, 'softmax')
     e = (x - x.amax(-1, keepdim=True)).exp()
     return e / e.sum(-1, keepdim=True)
 
 # %% ../nbs/06_cross_entropy.ipynb #e1e8f98a
-def check_targets(input: Tensor, target: Tensor) -> None:
-    "Raise `ValueError` unless `target` holds one integer class index in `[0, c)` per row of the n×c `input`."
-    if input.ndim != 2: raise ValueError(f'expected 2-D input (batch x classes), got shape {tuple(input.shape)}')
-    if not isinstance(target, Tensor): raise ValueError(f'target must be a tensor of class indices, got {type(target).__name__}')
+def _as_index(target: Tensor, fn: str, name: str = 'target') -> Tensor:
+    if not isinstance(target, Tensor): raise ValueError(f'{fn}: {name} must be a tensor of class indices, got {type(target).__name__}')
     if target.dtype.is_floating_point or target.dtype.is_complex or target.dtype == torch.bool:
-        raise ValueError(f'target must hold integer class indices, got {target.dtype} (use .long())')
+        raise ValueError(f'{fn}: {name} must hold integer class indices, got {target.dtype} (use .long())')
+    return target if target.dtype == torch.int64 else target.long()   # a uint8 index would be read as a mask
+
+def _check_range(t: Tensor, c: int | None, fn: str, name: str = 'target') -> None:
+    lo, hi = (int(v) for v in t.aminmax())   # reads two numbers back: a device sync on a GPU
+    if lo < 0 or (c is not None and hi >= c):
+        want = f'in [0, {c})' if c is not None else '>= 0'
+        raise ValueError(f'{fn}: {name} out of range: class indices must be {want}, got min {lo}, max {hi}')
+
+def check_targets(input: Tensor,                # n×c logits (or log-probabilities)
+                  target: Tensor,               # n class indices, any integer dtype
+                  fn: str = 'check_targets',    # the function named in the error
+                  check_range: bool = True      # also check `0 <= target < c` (reads values back: a sync on a GPU)
+                 ) -> Tensor:
+    "Raise `ValueError` (naming `fn`) unless `target` holds one integer class index in `[0, c)` per row of the n×c `input`; return it as int64."
+    if input.ndim != 2: raise ValueError(f'{fn}: expected 2-D input (batch x classes), got shape {tuple(input.shape)}')
+    t = _as_index(target, fn)
     n, c = input.shape
-    if target.ndim != 1: raise ValueError(f'target must be 1-D (one class index per row), got shape {tuple(target.shape)}')
-    if len(target) != n: raise ValueError(f'target has length {len(target)} but input has {n} rows')
-    if n and (target.min() < 0 or target.max() >= c):
-        raise ValueError(f'target out of range: class indices must be in [0, {c}), got min {target.min().item()}, max {target.max().item()}')
+    if t.ndim != 1: raise ValueError(f'{fn}: target must be 1-D (one class index per row), got shape {tuple(t.shape)}')
+    if len(t) != n: raise ValueError(f'{fn}: target has length {len(t)} but input has {n} rows')
+    if n == 0: raise ValueError(f'{fn}: empty batch (0 rows)')
+    if c == 0: raise ValueError(f'{fn}: 0 classes (input shape {tuple(input.shape)})')
+    if check_range: _check_range(t, c, fn)
+    return t
 
 # %% ../nbs/06_cross_entropy.ipynb #d83658f3
-def nll(input: Tensor, target: Tensor) -> Tensor:
+def nll(input: Tensor, target: Tensor, check: bool = True) -> Tensor:
     "Negative log likelihood: minus the mean over rows of `input[i, target[i]]` (`input` holds log-probabilities)."
-    check_targets(input, target)
-    return -input[torch.arange(len(target), device=input.device), target].mean()
+    t = check_targets(input, target, 'nll', check)   # check=False skips only the range check (a device sync)
+    return -input[torch.arange(len(t), device=input.device), t].mean()
 
-def cross_entropy(input: Tensor, target: Tensor) -> Tensor:
+def cross_entropy(input: Tensor, target: Tensor, check: bool = True) -> Tensor:
     "Cross-entropy loss of logits `input` (n×c) against class indices `target` (n): `nll(log_softmax(input), target)`."
-    return nll(log_softmax(input), target)
+    t = check_targets(input, target, 'cross_entropy', check)
+    return nll(log_softmax(input), t, check=False)
 
 # %% ../nbs/06_cross_entropy.ipynb #e94bfbdd
 def accuracy(out: Tensor, targ: Tensor) -> Tensor:
     "Fraction of rows of `out` whose argmax equals `targ` (checked like `nll`'s targets)."
-    check_targets(out, targ)
-    return (out.argmax(dim=1) == targ).float().mean()
+    t = check_targets(out, targ, 'accuracy')
+    return (out.argmax(dim=1) == t).float().mean()
+
+# %% ../nbs/06_cross_entropy.ipynb #233ac2ec
+def check_batch(x: Tensor,               # n×f float inputs, one row per example
+                y: Tensor,               # n class indices, any integer dtype
+                fn: str = 'check_batch', # the function named in the error, e.g. 'fit'
+                c: int | None = None     # the number of classes, if known: then `y < c` is checked too
+               ) -> Tensor:
+    "Raise `ValueError` (naming `fn`, `x`, `y`) unless `x` is a 2-D float batch (rows x features) and `y` one class index per row; return `y` as int64."
+    if not isinstance(x, Tensor): raise ValueError(f'{fn}: x must be a tensor, got {type(x).__name__}')
+    if x.ndim != 2: raise ValueError(f'{fn}: x must be 2-D (rows x features), got shape {tuple(x.shape)}')
+    if not x.dtype.is_floating_point: raise ValueError(f'{fn}: x must be a float tensor, got {x.dtype} (use .float())')
+    if len(x) == 0: raise ValueError(f'{fn}: x is empty (0 rows)')
+    if x.shape[1] == 0: raise ValueError(f'{fn}: x has 0 features (shape {tuple(x.shape)})')
+    y = _as_index(y, fn, 'y')
+    if y.ndim != 1: raise ValueError(f'{fn}: y must be 1-D (one class index per row of x), got shape {tuple(y.shape)}')
+    if len(y) != len(x): raise ValueError(f'{fn}: y has length {len(y)} but x has {len(x)} rows')
+    _check_range(y, c, fn, 'y')
+    return y
 
 # %% ../nbs/06_cross_entropy.ipynb #d66a7826
 class LogSoftmax(Module):
@@ -69,9 +111,9 @@ class Nll(Module):
     "`nll` as a module (the last step, so its output gradient is 1); `bwd` puts `-1/n` at each row's target."
     def forward(self, inp, targ): return nll(inp, targ)
     def bwd(self, out, inp, targ):
-        n = len(targ)
+        t = check_targets(inp, targ, 'Nll', check_range=False)   # as int64; forward checked the range
         inp.g = torch.zeros_like(inp)
-        inp.g[torch.arange(n, device=inp.device), targ] = -1. / n
+        inp.g[torch.arange(len(t), device=inp.device), t] = -1. / len(t)
 
 class CrossEntropyChain(Module):
     "Cross entropy as its atomic steps `LogSoftmax` then `Nll`; `bwd` runs their backward passes in reverse."
@@ -82,24 +124,39 @@ class CrossEntropyChain(Module):
         self.lsm.backward()
 
 # %% ../nbs/06_cross_entropy.ipynb #71543e9f
-def onehot(target: Tensor, c: int, dtype: torch.dtype = torch.float32) -> Tensor:
+def onehot(target: Tensor, c: int, dtype: torch.dtype = torch.float32, check: bool = True) -> Tensor:
     "n×c matrix with a 1 in column `target[i]` of row `i` and 0 elsewhere."
-    o = torch.zeros(len(target), c, dtype=dtype, device=target.device)
-    o[torch.arange(len(target), device=target.device), target] = 1
+    t = _as_index(target, 'onehot')
+    if t.ndim != 1: raise ValueError(f'onehot: target must be 1-D, got shape {tuple(t.shape)}')
+    if check and len(t): _check_range(t, c, 'onehot')
+    o = torch.zeros(len(t), c, dtype=dtype, device=t.device)
+    o[torch.arange(len(t), device=t.device), t] = 1
     return o
 
-def ce_grad(inp: Tensor, targ: Tensor) -> Tensor:
+def ce_grad(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
     "Gradient of `cross_entropy(inp, targ)` with respect to the logits `inp`: `(softmax(inp) - onehot(targ)) / n`."
-    return (softmax(inp) - onehot(targ, inp.shape[1], inp.dtype)) / inp.shape[0]
+    t = check_targets(inp, targ, 'ce_grad', check)
+    return (softmax(inp) - onehot(t, inp.shape[1], inp.dtype, check=False)) / inp.shape[0]
 
 class CrossEntropy(Module):
     "Cross-entropy loss of n×c logits against n class indices; fused `bwd`: `inp.g = (softmax(inp) - onehot(targ)) / n`."
     def forward(self, inp, targ): return cross_entropy(inp, targ)
-    def bwd(self, out, inp, targ): inp.g = ce_grad(inp, targ)
+    def bwd(self, out, inp, targ): inp.g = ce_grad(inp, targ, check=False)   # forward checked the targets
 
 # %% ../nbs/06_cross_entropy.ipynb #835f29ab
-def ce_grad_fast(inp: Tensor, targ: Tensor) -> Tensor:
+def ce_grad_fast(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
     "`ce_grad` without the one-hot matrix or extra temporaries: subtract 1 at each row's target, divide by n, in place."
+    t = check_targets(inp, targ, 'ce_grad_fast', check)
     g = softmax(inp)
-    g[torch.arange(len(targ), device=g.device), targ] -= 1
-    return g.div_(len(targ))
+    return g.scatter_(1, t[:, None], -1., reduce='add').div_(len(t))
+
+# %% ../nbs/06_cross_entropy.ipynb #0f8374b5
+def ce_loss_and_grad(inp: Tensor, targ: Tensor, check: bool = True) -> tuple[Tensor, Tensor]:
+    "`(cross_entropy(inp, targ), ce_grad(inp, targ))` from one softmax; `check=False` skips the targets' range check."
+    t = check_targets(inp, targ, 'ce_loss_and_grad', check)[:, None]   # int64, n×1
+    sh = inp - inp.amax(-1, keepdim=True)      # the max trick: every exponent <= 0
+    e = sh.exp()
+    s = e.sum(-1, keepdim=True)
+    loss = (s.log() - sh.gather(1, t)).mean()  # -log_softmax at each row's target, averaged
+    g = e.div_(s).scatter_(1, t, -1., reduce='add')   # softmax - onehot, in place
+    return loss, g.div_(len(t))
