@@ -2,6 +2,7 @@
 from configparser import ConfigParser
 from pathlib import Path
 import setuptools
+from setuptools.command.build_py import build_py
 
 here = Path(__file__).parent
 cfg = ConfigParser(delimiters=['='])
@@ -16,6 +17,17 @@ min_python = cfg['min_python']
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
 console_scripts = cfg.get('console_scripts', '').split()
+
+class BuildPyWithExercises(build_py):
+    "Also copy the blank exercise notebooks, nbs/exercises/NN_*.ipynb (their only source), into the package's exercise_nbs/."
+    def run(self):
+        super().run()
+        if getattr(self, 'editable_mode', False): return      # an editable install finds them in nbs/exercises
+        nbs = sorted((here/'nbs'/'exercises').glob('[0-9][0-9]_*.ipynb'))
+        if not nbs: raise FileNotFoundError(f"no exercise notebooks in {here/'nbs'/'exercises'}")
+        dest = Path(self.build_lib)/cfg['lib_path']/'exercise_nbs'
+        self.mkpath(str(dest))
+        for nb in nbs: self.copy_file(str(nb), str(dest/nb.name))
 
 setuptools.setup(
     name=cfg['lib_name'],
@@ -41,4 +53,5 @@ setuptools.setup(
     extras_require={'dev': dev_requirements},
     entry_points={'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
+    cmdclass={'build_py': BuildPyWithExercises},
 )
