@@ -59,7 +59,7 @@ def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int) -> dict:
     from minibackprop.backprop import init_params
     from minibackprop.modules import Model
     from minibackprop.losses import CrossEntropy
-    from minibackprop.training import FastMLP, TorchModel, torch_mlp
+    from minibackprop.training import FastMLP, TorchModel, Graphed, torch_mlp
     w0 = [p.to(x.device) for p in init_params(x.shape[1], nh, int(y.max()) + 1, seed=seed)]
     batches = [(x[idx], y[idx]) for idx in perm.split(bs)]   # gathered once, outside the timed region
     def epoch(make):
@@ -68,10 +68,11 @@ def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int) -> dict:
             for xb, yb in batches: loss = model.step(xb, yb, lr)
             return loss
         return run
-    return {'BLAS floor': floor_fn(batches, w0),
-            'Model (clear)': epoch(lambda: Model(*[p.clone() for p in w0], loss=CrossEntropy())),
-            'FastMLP (fused)': epoch(lambda: FastMLP(*[p.clone() for p in w0])),
-            'PyTorch autograd': epoch(lambda: TorchModel(torch_mlp(*w0)))}
+    fns = {'BLAS floor': floor_fn(batches, w0),
+           'Model (clear)': epoch(lambda: Model(*[p.clone() for p in w0], loss=CrossEntropy())),
+           'FastMLP (fused)': epoch(lambda: FastMLP(*[p.clone() for p in w0]))}
+    if x.is_cuda: fns['FastMLP (CUDA graph)'] = epoch(lambda: Graphed(FastMLP(*[p.clone() for p in w0])))
+    return {**fns, 'PyTorch autograd': epoch(lambda: TorchModel(torch_mlp(*w0)))}
 
 
 def bench_training(args) -> dict:
