@@ -83,7 +83,7 @@ def accuracy(out: Tensor, targ: Tensor) -> Tensor:
     t = check_targets(out, targ, 'accuracy')
     return (out.argmax(dim=1) == t).float().mean()
 
-# %% ../nbs/06_cross_entropy.ipynb #233ac2ec
+# %% ../nbs/06_cross_entropy.ipynb #795414dd
 def check_batch(x: Tensor,               # n×f float inputs, one row per example
                 y: Tensor,               # n class indices, any integer dtype
                 fn: str = 'check_batch', # the function named in the error, e.g. 'fit'
@@ -150,7 +150,7 @@ def ce_grad_fast(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
     g = softmax(inp)
     return g.scatter_(1, t[:, None], -1., reduce='add').div_(len(t))
 
-# %% ../nbs/06_cross_entropy.ipynb #0f8374b5
+# %% ../nbs/06_cross_entropy.ipynb #2ff3f619
 def ce_loss_and_grad(inp: Tensor, targ: Tensor, check: bool = True) -> tuple[Tensor, Tensor]:
     "`(cross_entropy(inp, targ), ce_grad(inp, targ))` from one softmax; `check=False` skips the targets' range check."
     t = check_targets(inp, targ, 'ce_loss_and_grad', check)[:, None]   # int64, n×1
