@@ -60,7 +60,7 @@ def check_targets(input: Tensor,                # n×c logits (or log-probabilit
     t = _as_index(target, fn)
     n, c = input.shape
     if t.ndim != 1: raise ValueError(f'{fn}: target must be 1-D (one class index per row), got shape {tuple(t.shape)}')
-    if len(t) != n: raise ValueError(f'{fn}: target has length {len(t)} but input has {n} rows')
+    if t.shape[0] != n: raise ValueError(f'{fn}: target has length {t.shape[0]} but input has {n} rows')
     if n == 0: raise ValueError(f'{fn}: empty batch (0 rows)')
     if c == 0: raise ValueError(f'{fn}: 0 classes (input shape {tuple(input.shape)})')
     if check_range: _check_range(t, c, fn)
@@ -70,7 +70,7 @@ def check_targets(input: Tensor,                # n×c logits (or log-probabilit
 def nll(input: Tensor, target: Tensor, check: bool = True) -> Tensor:
     "Negative log likelihood: minus the mean over rows of `input[i, target[i]]` (`input` holds log-probabilities)."
     t = check_targets(input, target, 'nll', check)   # check=False skips only the range check (a device sync)
-    return -input[torch.arange(len(t), device=input.device), t].mean()
+    return -input[torch.arange(t.shape[0], device=input.device), t].mean()
 
 def cross_entropy(input: Tensor, target: Tensor, check: bool = True) -> Tensor:
     "Cross-entropy loss of logits `input` (n×c) against class indices `target` (n): `nll(log_softmax(input), target)`."
@@ -128,9 +128,10 @@ def onehot(target: Tensor, c: int, dtype: torch.dtype = torch.float32, check: bo
     "n×c matrix with a 1 in column `target[i]` of row `i` and 0 elsewhere."
     t = _as_index(target, 'onehot')
     if t.ndim != 1: raise ValueError(f'onehot: target must be 1-D, got shape {tuple(t.shape)}')
-    if check and len(t): _check_range(t, c, 'onehot')
-    o = torch.zeros(len(t), c, dtype=dtype, device=t.device)
-    o[torch.arange(len(t), device=t.device), t] = 1
+    n = t.shape[0]                                   # (len() of a tensor is a slow Python call)
+    if check and n: _check_range(t, c, 'onehot')
+    o = torch.zeros(n, c, dtype=dtype, device=t.device)
+    o[torch.arange(n, device=t.device), t] = 1
     return o
 
 def ce_grad(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
@@ -151,12 +152,16 @@ def ce_grad_fast(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
     return g.scatter_(1, t[:, None], -1., reduce='add').div_(len(t))
 
 # %% ../nbs/06_cross_entropy.ipynb #2ff3f619
-def ce_loss_and_grad(inp: Tensor, targ: Tensor, check: bool = True) -> tuple[Tensor, Tensor]:
-    "`(cross_entropy(inp, targ), ce_grad(inp, targ))` from one softmax; `check=False` skips the targets' range check."
+def ce_loss_and_grad(inp: Tensor, # n×c logits
+                     targ: Tensor, # n class indices
+                     check: bool = True, # check the targets' range (`False`: the caller checked them once)
+                     scale: float | Tensor = 1. # multiply the gradient by this (an SGD step passes its learning rate)
+                    ) -> tuple[Tensor, Tensor]:
+    "`(cross_entropy(inp, targ), scale * ce_grad(inp, targ))` from one softmax."
     t = check_targets(inp, targ, 'ce_loss_and_grad', check)[:, None]   # int64, n×1
     sh = inp - inp.amax(-1, keepdim=True)      # the max trick: every exponent <= 0
     e = sh.exp()
     s = e.sum(-1, keepdim=True)
     loss = (s.log() - sh.gather(1, t)).mean()  # -log_softmax at each row's target, averaged
     g = e.div_(s).scatter_(1, t, -1., reduce='add')   # softmax - onehot, in place
-    return loss, g.div_(len(t))
+    return loss, g.mul_(scale / t.shape[0])

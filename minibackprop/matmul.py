@@ -22,10 +22,10 @@ def check_matmul(a: Tensor, b: Tensor) -> tuple[int, int, int]:
     "Check that `a @ b` is defined for 2-D tensors `a` (n×k) and `b` (k×m); return `(n, k, m)`."
     if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
         raise TypeError(f'matmul: expected two tensors, got {type(a).__name__} and {type(b).__name__}')
-    msg = f'matmul: cannot multiply {_shape(a)} by {_shape(b)}'
-    if a.ndim != 2 or b.ndim != 2: raise ValueError(f'{msg}: both must be 2-D, got {a.ndim}-D and {b.ndim}-D')
+    def bad(why): return ValueError(f'matmul: cannot multiply {_shape(a)} by {_shape(b)}: {why}')   # built only on failure
+    if a.ndim != 2 or b.ndim != 2: raise bad(f'both must be 2-D, got {a.ndim}-D and {b.ndim}-D')
     (n, k), (k2, m) = a.shape, b.shape
-    if k != k2: raise ValueError(f'{msg}: {a.shape[1]} columns do not match {b.shape[0]} rows')
+    if k != k2: raise bad(f'{k} columns do not match {k2} rows')
     return n, k, m
 
 # %% ../nbs/02_matmul.ipynb #37cb58d4

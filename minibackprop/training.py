@@ -101,8 +101,8 @@ def step(self: FastMLP,
     hs = [x]                                              # each layer's input
     for w, b in self.layers[:-1]: hs.append(torch.addmm(b, hs[-1], w).relu_())
     w, b = self.layers[-1]
-    loss, g = ce_loss_and_grad(torch.addmm(b, hs[-1], w), targ, check=False)   # out.g from one softmax
-    g.mul_(lr)                                            # lr * out.g: every gradient below is linear in it
+    loss, g = ce_loss_and_grad(torch.addmm(b, hs[-1], w), targ, check=False, scale=lr)   # lr * out.g, from one softmax:
+                                                          # every gradient below is linear in out.g, so all carry lr
     for i in reversed(range(len(self.layers))):
         (w, b), h = self.layers[i], hs[i]
         hg = (g @ w.T).mul_(h > 0) if i else None         # back through Lin and ReLU, before w changes; no inp.g for x
