@@ -13,11 +13,13 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .modules import Module, Model, Lin, Relu, Mse
 from .losses import CrossEntropy, CrossEntropyChain, check_batch, cross_entropy, accuracy, ce_loss_and_grad
+from .reporting import History, Report, diag_recorder, plot_history, plot_diagnostics   # re-exported: `fit`'s reporting, from 14_reporting
+_all_ = ['History', 'Report', 'diag_recorder', 'plot_history', 'plot_diagnostics']
 
 # %% auto #0
 __all__ = ['PROTOCOL', 'SCHEDULES', 'torch_mlp', 'sgd_step', 'FastMLP', 'TorchModel', 'check_model', 'lr_at', 'check_fit_args',
-           'check_data', 'DivergedError', 'History', 'train_epoch', 'check_finite', 'validate', 'Report',
-           'diag_recorder', 'fit', 'plot_history', 'plot_diagnostics', 'Graphed']
+           'check_data', 'DivergedError', 'train_epoch', 'check_finite', 'validate', 'end_epoch', 'fit', 'Graphed',
+           'History', 'Report', 'diag_recorder', 'plot_history', 'plot_diagnostics']
 
 # %% ../nbs/07_training.ipynb #a893d921
 def _pairs(params: Sequence[Tensor], who: str) -> list:
@@ -211,38 +213,6 @@ class DivergedError(ArithmeticError):
         super().__init__(msg)
         self.history = history
 
-# %% ../nbs/07_training.ipynb #32c053ae
-@dataclass
-class History:
-    "What `fit` saw: one dict per epoch (`epoch`, `train_loss`, `valid_loss`, `valid_acc`), every step's training loss, optional diagnostics, and per-epoch training times (not compared by `==`)."
-    epochs: list = field(default_factory=list)
-    losses: list = field(default_factory=list)
-    diagnostics: list = field(default_factory=list)
-    times: list = field(default_factory=list, compare=False)
-
-    @property
-    def valid_acc(self) -> float:
-        "Validation accuracy after the last epoch."
-        return self.epochs[-1]['valid_acc']
-
-    columns = ('epoch', 'train_loss', 'valid_loss', 'valid_acc', 'time')
-    header = f"{'epoch':>5} {'train_loss':>10} {'valid_loss':>10} {'valid_acc':>9} {'time':>6}"
-
-    def cells(self, i: int = -1) -> list:
-        "Epoch `i`'s results as the strings of one table row."
-        r = self.epochs[i]
-        return [str(r['epoch']), f"{r['train_loss']:.4f}", f"{r['valid_loss']:.4f}", f"{r['valid_acc']:.4f}", f'{self.times[i]:.2f}s']
-
-    def row(self, i: int = -1) -> str:
-        "Epoch `i`'s results as a line of `table`."
-        return ' '.join(f'{s:>{len(h)}}' for s, h in zip(self.cells(i), self.header.split(' ', 4)))
-
-    def table(self) -> str:
-        "The per-epoch results as a text table."
-        return '\n'.join([self.header] + [self.row(i) for i in range(len(self.epochs))])
-
-    def __repr__(self): return self.table()
-
 # %% ../nbs/07_training.ipynb #06b6fa3f
 def train_epoch(model,                  # anything with `step(xb, yb, lr)`
                 x: Tensor,              # inputs, rows x features
@@ -282,58 +252,22 @@ def validate(model,             # anything with `predict(x)`
     out = model.predict(x)
     return tuple(torch.stack([loss(out, y).double(), accuracy(out, y).double()]).tolist())
 
-# %% ../nbs/07_training.ipynb #f70b7c75
-class Report:
-    "`fit`'s reporting: a `fastprogress` bar with the table when `progress`, and each table line passed to `log`."
-    def __init__(self, epochs: int, progress: bool = True, log: Callable[[str], None] | None = None):
-        self.progress, self.log, self.mb = progress, log, range(epochs)
-        if progress:
-            from fastprogress.fastprogress import master_bar
-            self.mb = master_bar(range(epochs))
-            self.mb.write(History.columns, table=True)
-        if log: log(History.header)
-
-    def __iter__(self): return iter(self.mb)
-
-    def batches(self, xs: list) -> list:
-        "`xs` under a progress bar (when `progress`)."
-        if not self.progress: return xs
-        from fastprogress.fastprogress import progress_bar
-        return progress_bar(xs, parent=self.mb)
-
-    def epoch(self, hist: History) -> None:
-        "Show the last epoch of `hist`."
-        if self.progress: self.mb.write(hist.cells(), table=True)
-        if self.log: self.log(hist.row())
-
-# %% ../nbs/07_training.ipynb #119062e9
-@patch
-@torch.no_grad()
-def diagnose(self: Model,
-             xb: Tensor,  # a mini-batch of inputs
-             yb: Tensor,  # its targets
-             lr: float    # the learning rate the step would use
-            ) -> dict:
-    "Per `Lin`, the gradient norm and update/weight ratio a step on `(xb, yb)` with `lr` would make, and the fraction of dead hidden units; changes no weight."
-    self(xb, yb)
-    dead = torch.cat([(l.out == 0).all(0) for l in self.layers if isinstance(l, Relu)])   # zero for every row of the batch
-    d = {'dead_relu': dead.float().mean().item()}
-    self.backward()
-    for i, l in enumerate([l for l in self.layers if isinstance(l, Lin)], 1):
-        gn = l.w.g.norm().item()
-        d[f'grad_norm{i}'], d[f'update_ratio{i}'] = gn, lr * gn / l.w.norm().item()
-    return d
-
-# %% ../nbs/07_training.ipynb #de329c2b
-def diag_recorder(model,         # anything with `diagnose(xb, yb, lr)`: our `Model`
-                  hist: History, # where to append
-                  k0: int,       # the epoch's first step, counted from the start of training
-                  every: int     # record every `every`-th step
-                 ) -> Callable:
-    "An `on_step` for `train_epoch` appending `model.diagnose` to `hist.diagnostics` at every `every`-th step (`k0`: the epoch's first)."
-    def on_step(i, xb, yb, lr):
-        if (k0 + i) % every == 0: hist.diagnostics.append({'step': k0 + i, **model.diagnose(xb, yb, lr)})
-    return on_step
+# %% ../nbs/07_training.ipynb #68575792
+def end_epoch(hist: History,          # where to record the epoch
+              ls: list[float],        # the epoch's step losses, read back
+              sizes: list[int],       # each batch's size, to weight the mean
+              t: float,               # the epoch's training time in seconds
+              valid: Callable[[], tuple[float, float]],  # the validation loss and accuracy, computed once `ls` is finite
+              lr: float               # the learning rate, for `check_finite`'s advice
+             ) -> None:
+    "Check the epoch's losses with `check_finite`, then the validation loss, recording each in `hist`."
+    epoch = len(hist.epochs) + 1
+    hist.times.append(t)
+    check_finite(ls, epoch, lr, history=hist)
+    hist.losses += ls
+    vl, va = valid()
+    check_finite([vl], epoch, lr, 'validation loss', hist)
+    hist.epochs.append(dict(epoch=epoch, train_loss=sum(l * s for l, s in zip(ls, sizes)) / sum(sizes), valid_loss=vl, valid_acc=va))
 
 # %% ../nbs/07_training.ipynb #b80bccbc
 def fit(model,                   # `Model`, `FastMLP`, `TorchModel(module)`: anything with `PROTOCOL`'s methods
@@ -354,59 +288,16 @@ def fit(model,                   # `Model`, `FastMLP`, `TorchModel(module)`: any
         log: Callable[[str], None] | None = None  # called with each line of the table, e.g. `print`
        ) -> History:
     "Train `model` by SGD on shuffled mini-batches; after each epoch record the training loss and the validation loss and accuracy."
-    dev = check_fit_args(epochs, bs, lr, sched, device, diag_every)
-    check_model(model, diagnostics)
-    model = model.to(dev)
-    y_train, y_valid = check_data(model, x_train, y_train, x_valid, y_valid)
+    dev = check_fit_args(epochs, bs, lr, sched, device, diag_every); check_model(model, diagnostics)
+    model = model.to(dev); y_train, y_valid = check_data(model, x_train, y_train, x_valid, y_valid)
     x_train, y_train, x_valid, y_valid = (t.to(dev) for t in (x_train, y_train, x_valid, y_valid))
-    gen, n, hist, rep = torch.Generator().manual_seed(seed), len(x_train), History(), Report(epochs, progress, log)
-    nb = math.ceil(n / bs)
+    gen, n, nb, hist, rep = torch.Generator().manual_seed(seed), len(x_train), math.ceil(len(x_train) / bs), History(), Report(epochs, progress, log)
     for epoch in rep:
-        t0, k0 = time.perf_counter(), epoch * nb
-        batches = torch.randperm(n, generator=gen).to(dev).split(bs)
-        lrs = [lr_at(k0 + i, epochs * nb, lr, sched) for i in range(nb)]
+        t0, k0, batches = time.perf_counter(), epoch * nb, torch.randperm(n, generator=gen).to(dev).split(bs)
         on_step = diag_recorder(model, hist, k0, diag_every) if diagnostics else None
-        ls = train_epoch(model, x_train, y_train, rep.batches(batches), lrs, on_step).tolist()   # the epoch's one read-back
-        hist.times.append(time.perf_counter() - t0)
-        check_finite(ls, epoch + 1, lr, history=hist)
-        hist.losses += ls
-        vl, va = validate(model, x_valid, y_valid, loss)
-        check_finite([vl], epoch + 1, lr, 'validation loss', hist)
-        hist.epochs.append(dict(epoch=epoch + 1, train_loss=sum(l * len(b) for l, b in zip(ls, batches)) / n, valid_loss=vl, valid_acc=va))
-        rep.epoch(hist)
+        ls = train_epoch(model, x_train, y_train, rep.batches(batches), [lr_at(k0 + i, epochs * nb, lr, sched) for i in range(nb)], on_step).tolist()
+        end_epoch(hist, ls, [len(b) for b in batches], time.perf_counter() - t0, lambda: validate(model, x_valid, y_valid, loss), lr); rep.epoch(hist)
     return hist
-
-# %% ../nbs/07_training.ipynb #8c7824e0
-def plot_history(hist: History, ax=None, title: str = ''):
-    "Plot every step's training loss, and the per-epoch training and validation losses, against epochs."
-    import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(7, 4))
-    nb = len(hist.losses) // max(len(hist.epochs), 1)
-    ax.plot([(k + 1) / nb for k in range(len(hist.losses))], hist.losses, alpha=0.3, lw=0.8, label='train loss (each batch)')
-    ep = [r['epoch'] for r in hist.epochs]
-    ax.plot(ep, [r['train_loss'] for r in hist.epochs], 'o-', label='train loss (epoch mean)')
-    ax.plot(ep, [r['valid_loss'] for r in hist.epochs], 's-', label='valid loss')
-    ax.set_xlabel('epoch'); ax.set_ylabel('cross entropy'); ax.set_yscale('log')
-    ax.set_title(title or f'valid accuracy {hist.valid_acc:.4f}'); ax.legend()
-    return ax
-
-# %% ../nbs/07_training.ipynb #f543b0e4
-def plot_diagnostics(hist: History, axs=None, title: str = ''):
-    "Plot the gradient norm and update/weight ratio of each layer, and the dead-ReLU fraction, against the step."
-    import matplotlib.pyplot as plt
-    if not hist.diagnostics: raise ValueError('no diagnostics recorded: call fit(..., diagnostics=True) with a from-scratch Model')
-    if axs is None: _, axs = plt.subplots(1, 3, figsize=(12, 3.2))
-    steps = [d['step'] for d in hist.diagnostics]
-    nl = sum(1 for k in hist.diagnostics[0] if k.startswith('grad_norm'))
-    for i in range(1, nl + 1):
-        axs[0].plot(steps, [d[f'grad_norm{i}'] for d in hist.diagnostics], label=f'layer {i}')
-        axs[1].plot(steps, [d[f'update_ratio{i}'] for d in hist.diagnostics], label=f'layer {i}')
-    axs[2].plot(steps, [d['dead_relu'] for d in hist.diagnostics])
-    for ax, t in zip(axs, ('gradient norm', 'update / weight', 'dead ReLU fraction')):
-        ax.set_title(f'{title}: {t}' if title else t); ax.set_xlabel('step')
-    for ax in axs[:2]: ax.set_yscale('symlog', linthresh=1e-3); ax.set_ylim(bottom=0); ax.legend()   # symlog: a dead layer's 0 stays visible
-    axs[2].set_ylim(0, 1)
-    return axs
 
 # %% ../nbs/07_training.ipynb #577da5f6
 class Graphed:
@@ -419,14 +310,12 @@ class Graphed:
         "Move the model; a graph is captured again on the next step."
         self.model, self.graph = self.model.to(device), None
         return self
-
     def step(self, xb: Tensor, yb: Tensor, lr: float) -> Tensor:
         "`model.step(xb, yb, lr)`: replayed from the graph when on CUDA with the captured batch shape, else eagerly."
         if not xb.is_cuda: return self.model.step(xb, yb, lr)
         if self.graph is None: self._capture(xb, yb)
         if xb.shape != self.x.shape: return self.model.step(xb, yb, lr)   # the last, smaller batch
-        self.x.copy_(xb); self.y.copy_(yb); self.lr.fill_(lr)
-        self.graph.replay()
+        self.x.copy_(xb); self.y.copy_(yb); self.lr.fill_(lr); self.graph.replay()
         return self.loss.clone()                          # the next replay overwrites `self.loss`
 
     def _capture(self, xb: Tensor, yb: Tensor):
@@ -436,8 +325,7 @@ class Graphed:
         s = torch.cuda.Stream(); s.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(s):
             for _ in range(3): self.model.step(self.x, self.y, self.lr)
-        torch.cuda.current_stream().wait_stream(s)
-        self.graph = torch.cuda.CUDAGraph()
+        torch.cuda.current_stream().wait_stream(s); self.graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(self.graph): self.loss = self.model.step(self.x, self.y, self.lr)
         with torch.no_grad():
             for p, q in zip(self.parameters(), saved): p.copy_(q)
