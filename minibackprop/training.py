@@ -271,10 +271,8 @@ def end_epoch(hist: History,          # where to record the epoch
 
 # %% ../nbs/07_training.ipynb #b80bccbc
 def fit(model,                   # `Model`, `FastMLP`, `TorchModel(module)`: anything with `PROTOCOL`'s methods
-        x_train: Tensor,         # training inputs, rows x features
-        y_train: Tensor,         # training class indices
-        x_valid: Tensor,         # validation inputs
-        y_valid: Tensor,         # validation class indices
+        x_train: Tensor, y_train: Tensor,  # training rows (n x features) and their class indices
+        x_valid: Tensor, y_valid: Tensor,  # validation rows and class indices
         epochs: int = 3,         # passes over the training set
         bs: int = 64,            # mini-batch size
         lr: float = 0.5,         # learning rate (the peak, with `sched='lin'`)
@@ -288,15 +286,21 @@ def fit(model,                   # `Model`, `FastMLP`, `TorchModel(module)`: any
         log: Callable[[str], None] | None = None  # called with each line of the table, e.g. `print`
        ) -> History:
     "Train `model` by SGD on shuffled mini-batches; after each epoch record the training loss and the validation loss and accuracy."
-    dev = check_fit_args(epochs, bs, lr, sched, device, diag_every); check_model(model, diagnostics)
-    model = model.to(dev); y_train, y_valid = check_data(model, x_train, y_train, x_valid, y_valid)
+    dev = check_fit_args(epochs, bs, lr, sched, device, diag_every)
+    check_model(model, diagnostics)
+    model = model.to(dev)
+    y_train, y_valid = check_data(model, x_train, y_train, x_valid, y_valid)
     x_train, y_train, x_valid, y_valid = (t.to(dev) for t in (x_train, y_train, x_valid, y_valid))
-    gen, n, nb, hist, rep = torch.Generator().manual_seed(seed), len(x_train), math.ceil(len(x_train) / bs), History(), Report(epochs, progress, log)
+    gen, n, hist, rep = torch.Generator().manual_seed(seed), len(x_train), History(), Report(epochs, progress, log)
+    nb = math.ceil(n / bs)
     for epoch in rep:
-        t0, k0, batches = time.perf_counter(), epoch * nb, torch.randperm(n, generator=gen).to(dev).split(bs)
+        t0, k0 = time.perf_counter(), epoch * nb
+        batches = torch.randperm(n, generator=gen).to(dev).split(bs)
+        lrs = [lr_at(k0 + i, epochs * nb, lr, sched) for i in range(nb)]
         on_step = diag_recorder(model, hist, k0, diag_every) if diagnostics else None
-        ls = train_epoch(model, x_train, y_train, rep.batches(batches), [lr_at(k0 + i, epochs * nb, lr, sched) for i in range(nb)], on_step).tolist()
-        end_epoch(hist, ls, [len(b) for b in batches], time.perf_counter() - t0, lambda: validate(model, x_valid, y_valid, loss), lr); rep.epoch(hist)
+        ls = train_epoch(model, x_train, y_train, rep.batches(batches), lrs, on_step).tolist()   # the epoch's one read-back
+        end_epoch(hist, ls, [len(b) for b in batches], time.perf_counter() - t0, lambda: validate(model, x_valid, y_valid, loss), lr)
+        rep.epoch(hist)
     return hist
 
 # %% ../nbs/07_training.ipynb #577da5f6
