@@ -21,7 +21,8 @@ __all__ = ['load_mnist', 'chunks', 'MNIST_URL', 'FNAME', 'ENV_VAR', 'DataError',
 def load_mnist(path: str|os.PathLike|None=None,   # mnist.pkl.gz or its folder; default: $MINIBACKPROP_DATA, then the cache
                url: str=MNIST_URL,                  # where to download it from when it is nowhere
                cache: str|os.PathLike|None=None,    # the cache folder; default `cache_dir()`
-               progress: bool=True) -> tuple:       # show a progress bar while downloading
+               progress: bool=True                  # show a progress bar while downloading
+              ) -> tuple:
     "MNIST as tensors `(x_train, y_train, x_valid, y_valid)`: 50,000/10,000 rows of 784 pixels in [0,1), int64 labels."
     (x_train, y_train), (x_valid, y_valid), _ = fetch_mnist(path, url, cache, progress)
     return tuple(torch.from_numpy(np.ascontiguousarray(a)) for a in (x_train, y_train.astype(np.int64), x_valid, y_valid.astype(np.int64)))

@@ -185,7 +185,8 @@ def download(url: str,                     # where to get `mnist.pkl.gz`
              dest: str|os.PathLike,        # the file to write, only once it is complete and checked
              progress: bool=True,          # show a progress bar
              timeout: float=30,            # seconds to wait for the server at each step
-             deadline: float=600) -> Path: # seconds for the whole download
+             deadline: float=600 # seconds for the whole download
+            ) -> Path:
     "Download `url` to `dest`, checked by `read_mnist`, via a locked `.part` file renamed only when complete."
     dest = Path(dest); clean_partials(dest.parent)
     fail = f'Nothing was saved. Check your connection, or set ${ENV_VAR} to a local copy of {FNAME}.'
@@ -206,7 +207,8 @@ def download(url: str,                     # where to get `mnist.pkl.gz`
 def fetch_mnist(path: str|os.PathLike|None=None,   # mnist.pkl.gz or its folder; default: $MINIBACKPROP_DATA, then the cache
                 url: str=MNIST_URL,                  # where to download it from when it is nowhere
                 cache: str|os.PathLike|None=None,    # the cache folder; default `cache_dir()`
-                progress: bool=True) -> tuple:       # show a progress bar while downloading
+                progress: bool=True                  # show a progress bar while downloading
+               ) -> tuple:
     "The three `(images, labels)` splits of `mnist.pkl.gz` as NumPy arrays, downloaded into the cache if needed."
     f, cached = _locate(path, cache)
     folder = Path(cache or cache_dir())

@@ -223,7 +223,7 @@ def _wrong(ex: Exercise, cases, gots, refs, problems: dict) -> CheckResult:
     for k,(i,p) in problems.items():
         lines.append(f"  {_show(k)}, case {i+1} of {len(cases)} ({_describe(cases[i])}): {p}.")
     found = _named(ex, cases, gots, refs, set(problems))
-    for m,_ in found.values(): lines.append(f"  Looks like a known mistake: {m.name}. {m.hint[:1].upper() + m.hint[1:]}")
+    for m,_ in found.values(): lines.append(f"  Looks like a known mistake: {m.name}. {m.hint}")
     unexplained = [k for k,(_,p) in problems.items() if not _says_why(p) and not any(k in ks for _,ks in found.values())]
     if unexplained:
         lines.append("  This is not one of the mistakes the checker knows; compare your formula with the lesson's." if not found

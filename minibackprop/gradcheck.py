@@ -5,7 +5,7 @@
 # %% ../nbs/11_gradcheck.ipynb #da93db4c
 from __future__ import annotations
 import itertools
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 import torch
 from torch import Tensor
 
@@ -115,10 +115,10 @@ def _raise_bad(fn: str, errs: dict, tol: float):
 # %% ../nbs/11_gradcheck.ipynb #e115436a
 def check_grad(f: Callable[[], Tensor], # the loss: a closure that reads `params`
                params, # float64 tensors to check: a dict, a sequence or one tensor
-               grads=None, # their analytic gradients (dict or sequence); default each tensor's `.g`
+               grads: Mapping|Sequence|None=None, # their analytic gradients (dict or sequence); default each tensor's `.g`
                tol: float=1e-7, # the largest `rel_error` accepted
                h: float=1e-6, # the step of the central difference
-               names=None # names for a sequence of `params`
+               names: Sequence[str]|None=None # names for a sequence of `params`
               ) -> dict:
     "Compare analytic gradients (default: each tensor's `.g`) with `numerical_grad`; raise `AssertionError` naming each tensor whose `rel_error` exceeds `tol`, else return the errors."
     ps = _named(params, names)
@@ -131,12 +131,12 @@ def check_grad(f: Callable[[], Tensor], # the loss: a closure that reads `params
 # %% ../nbs/11_gradcheck.ipynb #6409b5e7
 def check_grad_dir(f: Callable[[], Tensor], # the loss: a closure that reads `params`
                    params, # float64 tensors to check: a dict, a sequence or one tensor
-                   grads=None, # their analytic gradients (dict or sequence); default each tensor's `.g`
+                   grads: Mapping|Sequence|None=None, # their analytic gradients (dict or sequence); default each tensor's `.g`
                    n_dirs: int=3, # random directions per tensor
                    seed: int=0, # seed for the directions
                    tol: float=1e-6, # the largest `rel_error` accepted
                    h: float=1e-5, # the step along each direction
-                   names=None # names for a sequence of `params`
+                   names: Sequence[str]|None=None # names for a sequence of `params`
                   ) -> dict:
     "For `n_dirs` random unit directions `d` per tensor, compare `(f(p+hd) - f(p-hd))/2h` with `(g*d).sum()`; raise `AssertionError` naming each tensor whose worst `rel_error` exceeds `tol`, else return the errors."
     ps = _named(params, names)

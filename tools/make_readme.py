@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Write README.md from nbs/index.ipynb (nbdev_readme needs Quarto, which is not available here).
 
-Markdown cells are copied; code cells become ```python blocks followed by their saved text outputs;
+Markdown cells are copied (links relative to nbs/ rewritten for the repository root); code cells become ```python blocks followed by their saved text outputs;
 cells marked `#| hide` are dropped, `#| echo: false` cells show only their output, `#|` lines are removed. `--check` exits 1 if README.md is stale.
 """
-import json, sys
+import json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,10 +28,14 @@ def outputs_md(outs: list) -> str:
     flush()
     return '\n'.join(parts)
 
+def from_root(md: str) -> str:
+    "Relative links of `nbs/index.ipynb` (`01_data.ipynb`, `exercises`) as seen from the repository root, where README.md lives."
+    return re.sub(r'\]\((?![a-z]+:|#|/)([^)\s]+)\)', r'](nbs/\1)', md)
+
 def cell_md(cell: dict) -> str:
     "One cell as markdown."
     src = ''.join(cell['source'])
-    if cell['cell_type'] == 'markdown': return src.strip() + '\n'
+    if cell['cell_type'] == 'markdown': return from_root(src.strip()) + '\n'
     if cell['cell_type'] != 'code' or any('hide' in d for d in directives(src)): return ''
     code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
     outs = outputs_md(cell.get('outputs', []))
