@@ -5,7 +5,7 @@ Run by hand (not part of the tests), from the repository root or anywhere the pa
 
     MINIBACKPROP_DATA=/path/to/data python bench/bench_training.py            # defaults: 5 runs, lesson sizes
     python bench/bench_training.py --runs 7 --hidden 128,64 --threads 2 --json bench/results/latest.json
-    python bench/bench_training.py --device cuda --skip-matmul                    # on a GPU
+    python bench/bench_training.py --device cuda --skip-matmul --md bench/RESULTS_cuda.md   # on a GPU (tools/device_check.sh)
     python bench/bench_training.py --runs 7 --md bench/RESULTS.md          # the table README shows
 
 Training: every implementation trains one epoch of MNIST (50,000 images) from the same initial weights
@@ -15,13 +15,15 @@ Training: every implementation trains one epoch of MNIST (50,000 images) from th
 slow phases of a shared machine hit all of them alike); we report the median of `--runs` rounds. Beside them, the
 BLAS floor: the same epoch's matrix products alone (`x@w1`, `h@w2`, `g@w2.T`, `h.T@g`, `x.T@hg`), the least any
 implementation of this network must spend. `Model` is the lesson's clear version built from `Module`s; `FastMLP`
-is the library's fused variant, tested equal to it in `nbs/13_training_checks.ipynb`.
+is the library's fused variant, tested equal to it in `nbs/13_training_checks.ipynb`. On CUDA two more rows: `FastMLP`
+replayed as a CUDA graph (`Graphed`), and the same epoch on this machine's CPU (`FastMLP` and autograd), so that the
+graph is measured against autograd on the same GPU and against the CPU in one run.
 
 Matmul ladder: the rungs of `nbs/02_matmul.ipynb` (`minibackprop.matmul`) on the lesson's 5x784 @ 784x10, and on the
 full 10,000x784 validation set for the rungs fast enough; skipped if that module is not available.
 """
 from __future__ import annotations
-import argparse, json, os, platform, sys, time
+import argparse, json, os, platform, time
 from pathlib import Path
 import torch
 
@@ -35,8 +37,10 @@ def cpu_name() -> str:
     return platform.processor() or 'unknown CPU'
 
 
-def machine() -> dict:
-    return dict(cpu=cpu_name(), cores=os.cpu_count(), threads=torch.get_num_threads(), torch=torch.__version__,
+def machine(device: str = 'cpu') -> dict:
+    "What the numbers were measured on; `gpu` names the card when `device` is CUDA."
+    gpu = dict(gpu=torch.cuda.get_device_name(device)) if device.startswith('cuda') else {}
+    return dict(cpu=cpu_name(), cores=os.cpu_count(), threads=torch.get_num_threads(), **gpu, torch=torch.__version__,
                 python=platform.python_version(), platform=platform.platform())
 
 
@@ -54,8 +58,8 @@ def floor_fn(batches, params):
     return run
 
 
-def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int) -> dict:
-    "Functions that each train one epoch with the library's `step` from the same initial weights on the same batches, and the BLAS floor."
+def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int, gpu_rows: bool = False) -> dict:
+    "Functions that each train one epoch with the library's `step` from the same initial weights on the same batches, and the BLAS floor; `gpu_rows` (on by default on CUDA) adds the CUDA graph, and the CPU for comparison."
     from minibackprop.backprop import init_params
     from minibackprop.modules import Model
     from minibackprop.losses import CrossEntropy
@@ -71,7 +75,17 @@ def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int) -> dict:
     fns = {'BLAS floor': floor_fn(batches, w0),
            'Model (clear)': epoch(lambda: Model(*[p.clone() for p in w0], loss=CrossEntropy())),
            'FastMLP (fused)': epoch(lambda: FastMLP(*[p.clone() for p in w0]))}
-    if x.is_cuda: fns['FastMLP (CUDA graph)'] = epoch(lambda: Graphed(FastMLP(*[p.clone() for p in w0])))
+    if gpu_rows:
+        fns['FastMLP (CUDA graph)'] = epoch(lambda: Graphed(FastMLP(*[p.clone() for p in w0])))
+        cpu = [(xb.cpu(), yb.cpu()) for xb, yb in batches]          # the same epoch on this machine's CPU, for comparison
+        def epoch_cpu(make):
+            def run():
+                model = make()
+                for xb, yb in cpu: loss = model.step(xb, yb, lr)
+                return loss
+            return run
+        fns['FastMLP (fused), CPU'] = epoch_cpu(lambda: FastMLP(*[p.cpu() for p in w0]))
+        fns['PyTorch autograd, CPU'] = epoch_cpu(lambda: TorchModel(torch_mlp(*[p.cpu() for p in w0])))
     return {**fns, 'PyTorch autograd': epoch(lambda: TorchModel(torch_mlp(*w0)))}
 
 
@@ -81,16 +95,19 @@ def bench_training(args) -> dict:
     x_train, y_train, _, _ = load_mnist()
     x_train, y_train = x_train.to(args.device), y_train.to(args.device)
     perm = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(args.seed)).to(args.device)
-    fns = epoch_fns(x_train, y_train, perm, args.hidden, args.bs, args.lr, args.seed)
+    fns = epoch_fns(x_train, y_train, perm, args.hidden, args.bs, args.lr, args.seed, gpu_rows=x_train.is_cuda)
     for f in fns.values(): f()                                # warm-up: allocator, MKL, lazy imports
     med = {k: v / 1e3 for k, v in compare_ms(fns, rounds=args.runs, min_run_time=0.05, threads=torch.get_num_threads()).items()}
     ratios = dict(model_autograd=med['Model (clear)'] / med['PyTorch autograd'], fast_floor=med['FastMLP (fused)'] / med['BLAS floor'],
                   fast_autograd=med['FastMLP (fused)'] / med['PyTorch autograd'])
+    if 'FastMLP (CUDA graph)' in med:          # issue 13's targets: >= 5x faster than autograd on the GPU, faster than the CPU
+        g = med['FastMLP (CUDA graph)']
+        ratios.update(autograd_graph=med['PyTorch autograd'] / g, cpu_graph=med['FastMLP (fused), CPU'] / g)
     print(f"\none training epoch on {args.device}: 50,000 images, 784-{args.hidden}-10, bs {args.bs}, lr {args.lr}, "
           f"{torch.get_num_threads()} thread(s); median of {args.runs} rounds (compare_ms: the implementations in turn)")
-    print(f"{'implementation':<18}{'median':>9}{'/ floor':>9}{'/ PyTorch':>11}")
+    print(f"{'implementation':<24}{'median':>9}{'/ floor':>9}{'/ PyTorch':>11}")
     for k, v in med.items():
-        print(f"{k:<18}{v:>8.3f}s{v / med['BLAS floor']:>9.2f}{v / med['PyTorch autograd']:>11.2f}")
+        print(f"{k:<24}{v:>8.3f}s{v / med['BLAS floor']:>9.2f}{v / med['PyTorch autograd']:>11.2f}")
     return dict(median=med, **ratios)
 
 
@@ -124,14 +141,20 @@ def markdown(out: dict) -> str:
     "The results as the markdown that README shows (written by `--md`)."
     m, a, tr = out['machine'], out['args'], out['training']
     med, floor, ref = tr['median'], tr['median']['BLAS floor'], tr['median']['PyTorch autograd']
-    lines = [f"Measured {time.strftime('%Y-%m-%d')} by `python bench/bench_training.py --runs {a['runs']}` on {m['cpu']} "
-             f"({m['cores']} cores, {m['threads']} torch threads, device {a['device']}), torch {m['torch']}, Python {m['python']}."
+    on = f"{m['gpu']} (device {a['device']}), beside {m['cpu']}" if m.get('gpu') else m['cpu']
+    lines = [f"Measured {time.strftime('%Y-%m-%d')} by `python bench/bench_training.py --runs {a['runs']}"
+             f"{' --device ' + a['device'] if a['device'] != 'cpu' else ''}` on {on} "
+             f"({m['cores']} cores, {m['threads']} torch threads{'' if m.get('gpu') else ', device cpu'}), torch {m['torch']}, Python {m['python']}."
              + (f" {a['note']}" if a.get('note') else ''), '',
              f"One training epoch (50,000 images, 784-{a['hidden']}-10, bs {a['bs']}, lr {a['lr']}), same weights and batches "
              f"for each, each implementation's library `step`; median of {a['runs']} rounds of `compare_ms` (the implementations "
              "timed in turn). The BLAS floor is the epoch's matrix products alone (`x@w1`, `h@w2`, `g@w2.T`, `h.T@g`, `x.T@hg`):", '',
              '| implementation | median epoch | / BLAS floor | / PyTorch |', '|---|--:|--:|--:|']
     lines += [f"| {k} | {v:.3f} s | {v / floor:.2f} | {v / ref:.2f} |" for k, v in med.items()]
+    if 'autograd_graph' in tr:
+        lines += ['', f"On {m['gpu']}, the CUDA-graph epoch is {tr['autograd_graph']:.1f}x faster than PyTorch's autograd epoch on "
+                      f"the same GPU and {tr['cpu_graph']:.1f}x faster than `FastMLP` on this machine's CPU ({m['threads']} torch threads). "
+                      "`/ BLAS floor` and `/ PyTorch` compare with the GPU's floor and autograd."]
     if out.get('matmul'):
         lines += ['', 'The matmul ladder of `02_matmul` (seconds per call; the two slowest rungs are not run on 10,000 rows):', '',
                   '| rung | 5×784 @ 784×10 | 10,000×784 @ 784×10 |', '|---|--:|--:|']
@@ -159,7 +182,7 @@ def main(argv=None):
     if args.runs < 1 or args.bs < 1 or min([args.hidden] if isinstance(args.hidden, int) else args.hidden) < 1: p.error('--runs, --bs and --hidden must be at least 1')
     if args.device.startswith('cuda') and not torch.cuda.is_available(): p.error('--device cuda: CUDA is not available')
     if args.threads: torch.set_num_threads(args.threads)
-    info = machine()
+    info = machine(args.device)
     print('machine: ' + ', '.join(f'{k} {v}' for k, v in info.items()))
     out = dict(machine=info, args={k: str(v) for k, v in vars(args).items()}, training=bench_training(args))
     out['args']['hidden'] = '-'.join(map(str, args.hidden)) if isinstance(args.hidden, list) else str(args.hidden)
@@ -167,6 +190,9 @@ def main(argv=None):
     tr = out['training']
     print(f"\nratios (median epoch): FastMLP / BLAS floor {tr['fast_floor']:.2f}, Model / PyTorch {tr['model_autograd']:.2f}, "
           f"FastMLP / PyTorch {tr['fast_autograd']:.2f}")
+    if 'autograd_graph' in tr:
+        print(f"CUDA graph: {tr['autograd_graph']:.1f}x faster than autograd on the GPU (target >= 5), "
+              f"{tr['cpu_graph']:.1f}x faster than FastMLP on the CPU (target > 1)")
     if args.md:
         args.md.write_text(markdown(out))
         print(f'markdown written to {args.md}')
