@@ -66,7 +66,7 @@ def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int, gpu_rows: bool = Fa
     from minibackprop.training import FastMLP, TorchModel, Graphed, torch_mlp
     w0 = [p.to(x.device) for p in init_params(x.shape[1], nh, int(y.max()) + 1, seed=seed)]
     batches = [(x[idx], y[idx]) for idx in perm.split(bs)]   # gathered once, outside the timed region
-    def epoch(make):
+    def epoch(make, batches=batches):
         def run():
             model = make()
             for xb, yb in batches: loss = model.step(xb, yb, lr)
@@ -78,14 +78,8 @@ def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int, gpu_rows: bool = Fa
     if gpu_rows:
         fns['FastMLP (CUDA graph)'] = epoch(lambda: Graphed(FastMLP(*[p.clone() for p in w0])))
         cpu = [(xb.cpu(), yb.cpu()) for xb, yb in batches]          # the same epoch on this machine's CPU, for comparison
-        def epoch_cpu(make):
-            def run():
-                model = make()
-                for xb, yb in cpu: loss = model.step(xb, yb, lr)
-                return loss
-            return run
-        fns['FastMLP (fused), CPU'] = epoch_cpu(lambda: FastMLP(*[p.cpu() for p in w0]))
-        fns['PyTorch autograd, CPU'] = epoch_cpu(lambda: TorchModel(torch_mlp(*[p.cpu() for p in w0])))
+        fns['FastMLP (fused), CPU'] = epoch(lambda: FastMLP(*[p.to('cpu', copy=True) for p in w0]), cpu)
+        fns['PyTorch autograd, CPU'] = epoch(lambda: TorchModel(torch_mlp(*[p.cpu() for p in w0])), cpu)
     return {**fns, 'PyTorch autograd': epoch(lambda: TorchModel(torch_mlp(*w0)))}
 
 
