@@ -45,7 +45,7 @@ def main(argv=None):
         what = 'setup' if i < len(setup) else ('import' if i == len(setup) and mod else f'#| {a.flag} cell')
         print(f'--- {what}: {src.splitlines()[0][:100]}', flush=True)
         exec(compile(src, f'{a.notebook.name} ({what})', 'exec'), ns)
-    print(f'{a.notebook.name}: {len(flagged)} cell(s) flagged #| {a.flag} passed')
+    print(f'{a.notebook.name}: {len(flagged)} cell(s) flagged #| {a.flag} ran without an error')
 
 
 if __name__ == '__main__': main()
