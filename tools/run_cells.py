@@ -35,11 +35,17 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('notebook', type=Path)
     p.add_argument('--flag', default='cuda', help='run the cells flagged `#| FLAG` (default: cuda)')
+    p.add_argument('--dry-run-on-cpu', action='store_true',
+                   help="run the flagged cells on the CPU as if CUDA were there ('cuda' read as 'cpu'): catches a broken cell without a GPU")
     a = p.parse_args(argv)
     setup, mod, flagged = cells(json.loads(a.notebook.read_text()), a.flag)
     if not flagged: p.error(f'{a.notebook} has no cell flagged #| {a.flag}')
     stub('nbdev.showdoc', show_doc=lambda *args, **kw: None)
     stub('matplotlib.pyplot')
+    if a.dry_run_on_cpu:
+        import torch
+        torch.cuda.is_available, torch.cuda.get_device_name = (lambda: True), (lambda *_: 'CPU (dry run, no CUDA)')
+        flagged = [s.replace("'cuda'", "'cpu'") for s in flagged]
     ns = {'__name__': '__main__'}
     for i, src in enumerate(setup + ([f'from minibackprop.{mod} import *'] if mod else []) + flagged):
         what = 'setup' if i < len(setup) else ('import' if i == len(setup) and mod else f'#| {a.flag} cell')
