@@ -9,7 +9,7 @@ from typing import Sequence
 import torch
 from torch import Tensor
 from .matmul import check_matmul
-# The gradient checkers live in `minibackprop.gradcheck` (built in 11_gradcheck) and can be imported from here too.
+# The gradient checkers live in `minibackprop.gradcheck` (built in 09_gradcheck) and can be imported from here too.
 from .gradcheck import (
     autograd_grads, GradReport, compare_grads, rel_error, numerical_grad, check_grad, check_grad_dir, off_kink)
 _all_ = ['autograd_grads', 'GradReport', 'compare_grads', 'rel_error', 'numerical_grad', 'check_grad',

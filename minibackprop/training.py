@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .modules import Module, Model, Lin, Relu, Mse
 from .losses import CrossEntropy, CrossEntropyChain, check_batch, cross_entropy, accuracy, ce_loss_and_grad
-from .reporting import History, Report, diag_recorder, plot_history, plot_diagnostics   # re-exported: `fit`'s reporting, from 14_reporting
+from .reporting import History, Report, diag_recorder, plot_history, plot_diagnostics   # re-exported: `fit`'s reporting, from 08_learner
 _all_ = ['History', 'Report', 'diag_recorder', 'plot_history', 'plot_diagnostics']
 
 # %% auto #0
