@@ -9,16 +9,10 @@ from typing import Sequence
 import torch
 from torch import Tensor
 from .matmul import check_matmul
-# The gradient checkers live in `minibackprop.gradcheck` (built in 09_gradcheck) and can be imported from here too.
-from .gradcheck import (
-    autograd_grads, GradReport, compare_grads, rel_error, numerical_grad, check_grad, check_grad_dir, off_kink)
-_all_ = ['autograd_grads', 'GradReport', 'compare_grads', 'rel_error', 'numerical_grad', 'check_grad',
-         'check_grad_dir', 'off_kink']
 
 # %% auto #0
-__all__ = ['lin', 'relu', 'init_params', 'small_problem', 'mse', 'mse_grad', 'relu_grad', 'lin_grad', 'mlp_loss',
-           'forward_and_backward', 'autograd_grads', 'GradReport', 'compare_grads', 'rel_error', 'numerical_grad',
-           'check_grad', 'check_grad_dir', 'off_kink']
+__all__ = ['lin', 'relu', 'init_params', 'small_problem', 'mse', 'mse_grad', 'MissingGradError', 'relu_grad', 'lin_grad',
+           'mlp_loss', 'forward_and_backward']
 
 # %% ../nbs/04_backprop.ipynb #0f6e9c1e
 def lin(x: Tensor, w: Tensor, b: Tensor) -> Tensor:
@@ -81,10 +75,13 @@ def mse_grad(inp: Tensor, targ: Tensor) -> None:
     inp.g = 2. * (inp[:,0] - targ).unsqueeze(-1) / inp.shape[0]
 
 # %% ../nbs/04_backprop.ipynb #c4d1988c
+class MissingGradError(AttributeError):
+    "A `.g` that a backward step needs has not been set yet: the backward pass has not reached that tensor."
+
 def _out_g(out: Tensor, fn: str) -> Tensor:
-    "`out.g`, or a clear error if the backward pass has not reached `out` yet."
+    "`out.g`, or a `MissingGradError` if the backward pass has not reached `out` yet."
     g = getattr(out, 'g', None)
-    if g is None: raise ValueError(f"{fn}: out has no .g: set out.g (the gradient of the loss with respect to out) first")
+    if g is None: raise MissingGradError(f"{fn}: out has no .g: set out.g (the gradient of the loss with respect to out) first")
     return g
 
 def relu_grad(inp: Tensor, out: Tensor) -> None:

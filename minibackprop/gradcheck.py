@@ -8,6 +8,7 @@ import itertools
 from typing import Callable, Mapping, Sequence
 import torch
 from torch import Tensor
+from .backprop import MissingGradError
 
 # %% auto #0
 __all__ = ['autograd_grads', 'GradReport', 'compare_grads', 'rel_error', 'numerical_grad', 'check_grad', 'check_grad_dir',
@@ -98,7 +99,7 @@ def _grads_of(ps: dict, grads=None) -> dict:
     "The analytic gradients to check, as float64 copies: `grads` (dict or sequence) or else each tensor's `.g`."
     if grads is None:
         missing = [k for k,p in ps.items() if getattr(p, 'g', None) is None]
-        if missing: raise ValueError(f"{', '.join(missing)} has no .g: run the backward pass first, or pass grads=")
+        if missing: raise MissingGradError(f"{', '.join(missing)} has no .g: run the backward pass first, or pass grads=")
         grads = {k: p.g for k,p in ps.items()}
     elif not isinstance(grads, Mapping): grads = dict(zip(ps, grads))
     if set(grads) != set(ps): raise ValueError(f"grads for {sorted(grads)} but params {sorted(ps)}")

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import torch
 from torch import Tensor
-from .backprop import lin, relu, mse, mse_grad, relu_grad, lin_grad
+from .backprop import lin, relu, mse, mse_grad, relu_grad, lin_grad, MissingGradError
 
 # %% auto #0
 __all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Model']
@@ -36,7 +36,7 @@ class Module:
             raise RuntimeError(f"{name}.backward() called twice after one forward pass: the first call used up the "
                                "stored activations (or the last forward pass failed); run the forward pass again")
         if isinstance(self.out, Tensor) and self.out.ndim > 0 and getattr(self.out, 'g', None) is None:
-            raise RuntimeError(f"{name}.backward(): the output has no .g: set out.g (the gradient of the loss with respect "
+            raise MissingGradError(f"{name}.backward(): the output has no .g: set out.g (the gradient of the loss with respect "
                                "to this layer's output) or call backward on the model/loss")
         self.bwd(self.out, *self.args)
         self.args = self.out = None
