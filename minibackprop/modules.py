@@ -5,11 +5,12 @@
 # %% ../nbs/05_modules.ipynb #07defb16
 from __future__ import annotations
 import torch
+from fastcore.basics import patch
 from torch import Tensor
 from .backprop import lin, relu, mse, mse_grad, relu_grad, lin_grad, MissingGradError
 
 # %% auto #0
-__all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Model']
+__all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Model', 'copy_state', 'as_rows']
 
 # %% ../nbs/05_modules.ipynb #9eec1a21
 class Module:
@@ -19,10 +20,6 @@ class Module:
         self.out = self.forward(*args)
         self.args = args
         return self.out
-
-    def parameters(self) -> list:
-        "The tensors this module trains (none for a layer without weights)."
-        return []
 
     def forward(self, *args): raise NotImplementedError(f"{type(self).__name__} must define forward(*args)")
     def bwd(self, out, *args): raise NotImplementedError(f"{type(self).__name__} must define bwd(out, *args)")
@@ -37,15 +34,48 @@ class Module:
                                "stored activations (or the last forward pass failed); run the forward pass again")
         if isinstance(self.out, Tensor) and self.out.ndim > 0 and getattr(self.out, 'g', None) is None:
             raise MissingGradError(f"{name}.backward(): the output has no .g: set out.g (the gradient of the loss with respect "
-                               "to this layer's output) or call backward on the model/loss")
+                                   "to this layer's output) or call backward on the model/loss")
         self.bwd(self.out, *self.args)
         self.args = self.out = None
+
+    def parameters(self) -> list:
+        "The tensors this module trains (none for a layer without weights)."
+        return []
+
+    def to(self, device: str|torch.device) -> Module:
+        "Move the parameters (the attributes holding them) to `device`; returns the module."
+        ids = {id(p) for p in self.parameters()}
+        for k, v in list(vars(self).items()):
+            if id(v) in ids: setattr(self, k, v.to(device))
+        return self
+
+    def stats(self, out: Tensor, lr: float) -> dict:
+        "Diagnostics after a backward pass: the norm of the parameters' gradient, and of an SGD step of `lr` relative to them."
+        ps = self.parameters()
+        if not ps: return {}
+        g = torch.cat([p.g.flatten() for p in ps]).norm()
+        return {'grad_norm': g, 'update_ratio': lr * g / torch.cat([p.flatten() for p in ps]).norm()}
+
+    def _state(self) -> dict:
+        "The parameters by name, as tensors that a copy into writes through (`state_dict` reads them, `load_state_dict` fills them)."
+        return {str(i): p for i, p in enumerate(self.parameters())}
+
+    def state_dict(self) -> dict:
+        "A copy of the parameters as plain tensors by name, in PyTorch's format (a `Lin` as `weight`, out×in, and `bias`)."
+        return {k: v.detach().clone() for k, v in self._state().items()}
+
+    def load_state_dict(self, state: dict) -> None:
+        "Copy `state` (from a `state_dict`: ours, or an `nn.Module`'s of the same layout) into the parameters, in place."
+        copy_state(self._state(), state, type(self).__name__)
 
 # %% ../nbs/05_modules.ipynb #8f3093f3
 class Relu(Module):
     "ReLU layer."
     def forward(self, inp): return relu(inp)
     def bwd(self, out, inp): relu_grad(inp, out)
+    def stats(self, out: Tensor, lr: float) -> dict:
+        "The fraction of dead units: those whose output is 0 for every row of the batch."
+        return {'dead': (out == 0).all(0).float().mean()}
 
 # %% ../nbs/05_modules.ipynb #84bf80c5
 class Lin(Module):
@@ -54,6 +84,7 @@ class Lin(Module):
     def parameters(self): return [self.w, self.b]
     def forward(self, inp): return lin(inp, self.w, self.b)
     def bwd(self, out, inp): lin_grad(inp, out, self.w, self.b, input_grad=self.input_grad)
+    def _state(self): return {'weight': self.w.T, 'bias': self.b}   # nn.Linear's names and layout
 
 # %% ../nbs/05_modules.ipynb #7bd0fff2
 class Mse(Module):
@@ -62,21 +93,30 @@ class Mse(Module):
     def bwd(self, out, inp, targ): mse_grad(inp, targ)
 
 # %% ../nbs/05_modules.ipynb #cd1d449e
+def _layers(layers: tuple, input_grad: bool) -> list:
+    "`Lin, Relu, …, Lin` from tensors in pairs `w1, b1, w2, b2, …`, or the `Module`s given, as they are."
+    if layers and all(isinstance(l, Module) for l in layers): return list(layers)
+    if not layers or not all(isinstance(t, Tensor) for t in layers) or len(layers) % 2:
+        got = ', '.join(type(l).__name__ for l in layers) or 'nothing'
+        raise TypeError(f'Model takes layers (Lin(w1, b1), Relu(), …, any Module) or weights and biases in pairs '
+                        f'(w1, b1, w2, b2, …), not a mix: got {got}')
+    lins = [Lin(w, b, input_grad=input_grad or i > 0) for i, (w, b) in enumerate(zip(layers[::2], layers[1::2]))]
+    return [l for lin_ in lins[:-1] for l in (lin_, Relu())] + lins[-1:]
+
 class Model(Module):
-    "`Lin(w1, b1)`, `Relu()`, `Lin(w2, b2)`, … and a loss (default `Mse()`): `model(x, targ)` returns the loss, `model.backward()` fills every parameter's `.g` (and `x.g` if `input_grad`)."
-    def __init__(self, *params: Tensor, # weights and biases in pairs: w1, b1, w2, b2, …
+    "Layers and a loss (default `Mse()`): `model(x, targ)` returns the loss, `model.backward()` fills every parameter's `.g`; it trains the tensors it is given, in place."
+    def __init__(self, *layers, # `Lin(w1, b1), Relu(), …` (any `Module`s), or weights and biases in pairs: w1, b1, w2, b2, …
                  loss: Module|None=None, # the loss module (default `Mse()`)
-                 input_grad: bool=False # also compute `x.g`, the gradient with respect to the input
+                 input_grad: bool=False # from pairs: also compute `x.g`, the gradient with respect to the input
                 ):
-        if len(params) < 2 or len(params) % 2: raise ValueError(f'Model takes weights and biases in pairs (w1, b1, w2, b2, …), got {len(params)} tensors')
-        lins = [Lin(w, b, input_grad=input_grad or i > 0) for i, (w, b) in enumerate(zip(params[::2], params[1::2]))]
-        self.layers = [l for lin_ in lins[:-1] for l in (lin_, Relu())] + lins[-1:]
-        self.loss = Mse() if loss is None else loss
+        self.layers, self.loss = _layers(layers, input_grad), Mse() if loss is None else loss
 
     def parameters(self): return [p for l in self.layers for p in l.parameters()]
 
-    def predict(self, x: Tensor) -> Tensor:
-        "The last layer's output for `x`, storing nothing (no backward pass can follow)."
+    def predict(self, x) -> Tensor:
+        "The last layer's output for the rows `x` (a NumPy array, or another float dtype, is converted), storing nothing."
+        ps = self.parameters()
+        x = as_rows(x, ps[0] if ps else None)
         for l in self.layers: x = l.forward(x)
         return x
 
@@ -87,3 +127,66 @@ class Model(Module):
     def bwd(self, out, x, targ):
         self.loss.backward()
         for l in reversed(self.layers): l.backward()
+
+# %% ../nbs/05_modules.ipynb #a69d95ae
+@patch
+@torch.no_grad()
+def step(self: Model,
+         xb: Tensor, # a mini-batch of inputs
+         yb: Tensor, # its targets, as the loss takes them
+         lr: float   # learning rate
+        ) -> Tensor:
+    "One SGD step: forward, our backward, then `p -= lr * p.g` for every parameter; returns the loss before the step."
+    loss = self(xb, yb)
+    self.backward()
+    for p in self.parameters(): p.sub_(p.g, alpha=lr)    # p -= lr * p.g, without a temporary for lr * p.g
+    return loss
+
+@patch
+def to(self: Model, device: str|torch.device) -> Model:
+    "Move every layer's and the loss's tensors to `device`; returns the model."
+    for l in [*self.layers, self.loss]: l.to(device)
+    return self
+
+@patch
+def _state(self: Model) -> dict: return {f'{i}.{k}': v for i, l in enumerate(self.layers) for k, v in l._state().items()}
+
+@patch
+@torch.no_grad()
+def diagnose(self: Model,
+             xb: Tensor, # a mini-batch of inputs
+             yb: Tensor, # its targets
+             lr: float   # the learning rate a step would use
+            ) -> dict:
+    "What a step on `(xb, yb)` would do, layer by layer (`Lin1.grad_norm`, `Relu2.dead`, …: each layer's `stats`), as 0-d tensors; changes no weight."
+    self(xb, yb)
+    outs = [l.out for l in self.layers]
+    self.backward()
+    return {f'{type(l).__name__}{i}.{k}': v for i, (l, o) in enumerate(zip(self.layers, outs), 1) for k, v in l.stats(o, lr).items()}
+
+# %% ../nbs/05_modules.ipynb #c39f0f2c
+def copy_state(dst: dict, # the model's tensors by name (copying into them writes through to its parameters)
+               src: dict, # a state dict: tensors by name
+               who: str   # the class named in an error
+              ) -> None:
+    "Copy each tensor of `src` into the same-named one of `dst`, in place, once the names and shapes are known to match."
+    missing, extra = sorted(set(dst) - set(src)), sorted(set(src) - set(dst))
+    if missing or extra:
+        raise ValueError(f"{who}.load_state_dict: " + '; '.join(f'{w} {", ".join(ks)}' for w, ks in (('missing', missing), ('unexpected', extra)) if ks))
+    bad = [f"{k} is {tuple(src[k].shape)}, the model's is {tuple(d.shape)}" for k, d in dst.items() if src[k].shape != d.shape]
+    if bad: raise ValueError(f"{who}.load_state_dict: {'; '.join(bad)}")
+    with torch.no_grad():
+        for k, d in dst.items(): d.copy_(src[k])
+
+def as_rows(x,                 # rows of inputs: a tensor, a NumPy array or nested lists
+            like: Tensor|None, # a parameter of the model: the rows get its dtype and device
+            who: str='predict', # the function named in an error
+            name: str='x'       # what the rows are called in it
+           ) -> Tensor:
+    "`x` as a 2-D float tensor with `like`'s dtype and device (NumPy, lists and other float dtypes converted), or a clear error."
+    if not isinstance(x, Tensor):
+        try: x = torch.as_tensor(x)
+        except (TypeError, ValueError, RuntimeError): raise TypeError(f'{who}: {name} must be rows of numbers (a tensor or a NumPy array), got {type(x).__name__}') from None
+    if x.ndim != 2: raise ValueError(f'{who}: {name} must be 2-D (rows x features), got shape {tuple(x.shape)}')
+    if not x.dtype.is_floating_point: raise ValueError(f'{who}: {name} must hold floats, got {x.dtype} (use .float())')
+    return x if like is None else x.to(like.device, like.dtype)
