@@ -63,7 +63,9 @@ def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int, gpu_rows: bool = Fa
     from minibackprop.backprop import init_params
     from minibackprop.modules import Model
     from minibackprop.losses import CrossEntropy
-    from minibackprop.training import FastMLP, TorchModel, Graphed, torch_mlp
+    from minibackprop.training import torch_mlp
+    from minibackprop.learner import TorchModel
+    from minibackprop.speed import FastMLP, Graphed
     w0 = [p.to(x.device) for p in init_params(x.shape[1], nh, int(y.max()) + 1, seed=seed)]
     batches = [(x[idx], y[idx]) for idx in perm.split(bs)]   # gathered once, outside the timed region
     def epoch(make, batches=batches):

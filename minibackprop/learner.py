@@ -42,7 +42,7 @@ class Callback:
 
 EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_batch', 'after_train', 'after_epoch', 'after_fit')
 
-# %% ../nbs/08_learner.ipynb #65b0b038
+# %% ../nbs/08_learner.ipynb #d22264dd
 def _first_bad(x: Tensor, name: str) -> None:
     "A `ValueError` naming the first NaN or infinite entry of `x` by row (and column)."
     bad = ~torch.isfinite(x)
@@ -75,7 +75,9 @@ def check_data(model: Trainable, x_train, y_train, x_valid, y_valid) -> tuple:
     try: out = model.predict(xv[:2])
     except (ValueError, RuntimeError) as e: raise ValueError(f'fit: the model cannot take rows of {xv.shape[1]} features ({e})') from None
     yt, yv = _targets(y_train, xt, out.shape[-1], 'y_train'), _targets(y_valid, xv, out.shape[-1], 'y_valid')
-    try: model.loss(out, yv[:2])
+    if yt.dtype.is_floating_point != yv.dtype.is_floating_point:
+        raise ValueError(f'fit: y_train and y_valid must both be class indices or both floats, got {yt.dtype} and {yv.dtype}')
+    try: model.loss(model.predict(xt[:2]), yt[:2]); model.loss(out, yv[:2])
     except (ValueError, RuntimeError) as e: raise ValueError(f"fit: the model's loss cannot take these targets ({e})") from None
     return xt, yt, xv, yv
 
@@ -318,7 +320,7 @@ class LogLines(Callback):
         if len(h.epochs) == 1: self.log(h.table().splitlines()[0])
         self.log(h.row())
 
-# %% ../nbs/08_learner.ipynb #dee00b40
+# %% ../nbs/08_learner.ipynb #0645acc8
 @runtime_checkable
 class Diagnosable(Protocol):
     "A model that can say what a step would do, layer by layer, without taking it (our `Model`)."
@@ -326,7 +328,9 @@ class Diagnosable(Protocol):
 
 class Diagnostics(Callback):
     "Every `every` steps, record `model.diagnose` (per layer: gradient norm, update/weight ratio, dead units) in `history.diagnostics`."
-    def __init__(self, every: int=10): self.every = every
+    def __init__(self, every: int=10):
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1: raise ArgError('every', f'must be a whole number >= 1, got {every!r}')
+        self.every = every
     def before_fit(self, learn):
         if not isinstance(learn.model, Diagnosable):
             raise TypeError(f'diagnostics read the manual .g tensors of our Model, which a {type(learn.model).__name__} does not keep')
