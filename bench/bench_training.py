@@ -10,7 +10,9 @@ Run by hand (not part of the tests), from the repository root or anywhere the pa
 
 Training: every implementation trains one epoch of MNIST (50,000 images) from the same initial weights
 (`init_params`) on the same shuffled mini-batches, with plain SGD, by calling the library's own training step
-(`Model.step`, `FastMLP.step`, `TorchModel.step`: nothing is re-implemented here). Timing is `compare_ms` of
+(`Model.step`, `FastMLP.step`, `TorchModel.step`: nothing is re-implemented here). Two more rows put the `Learner`
+beside a plain loop: `FastMLP`'s epoch through `Learner.fit` with `fit`'s callbacks, and the same steps in a plain
+`for` loop, both gathering each batch as they go. Timing is `compare_ms` of
 `minibackprop.matmul` (`torch.utils.benchmark`, the implementations measured in turn, round after round, so that
 slow phases of a shared machine hit all of them alike); we report the median of `--runs` rounds. Beside them, the
 BLAS floor: the same epoch's matrix products alone (`x@w1`, `h@w2`, `g@w2.T`, `h.T@g`, `x.T@hg`), the least any
@@ -82,7 +84,22 @@ def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int, gpu_rows: bool = Fa
         cpu = [(xb.cpu(), yb.cpu()) for xb, yb in batches]          # the same epoch on this machine's CPU, for comparison
         fns['FastMLP (fused), CPU'] = epoch(lambda: FastMLP(*[p.to('cpu', copy=True) for p in w0]), cpu)
         fns['PyTorch autograd, CPU'] = epoch(lambda: TorchModel(torch_mlp(*[p.cpu() for p in w0])), cpu)
+    fns.update(learner_rows(x, y, perm, w0, bs, lr, seed))
     return {**fns, 'PyTorch autograd': epoch(lambda: TorchModel(torch_mlp(*w0)))}
+
+
+def learner_rows(x, y, perm, w0, bs: int, lr: float, seed: int) -> dict:
+    "`FastMLP`'s epoch through the `Learner` with `fit`'s callbacks, beside the same plain loop (batches gathered per step in both)."
+    from minibackprop.learner import Learner, History, DivergenceCheck, StallCheck, Metrics, LinearDecay
+    from minibackprop.losses import accuracy
+    from minibackprop.speed import FastMLP
+    def plain():
+        model = FastMLP(*[p.clone() for p in w0])
+        for idx in perm.split(bs): loss = model.step(x[idx], y[idx], lr)
+        return loss
+    cbs = [History(), DivergenceCheck(), StallCheck(), Metrics(acc=accuracy), LinearDecay()]
+    learn = Learner(FastMLP(*[p.clone() for p in w0]), x, y, x[:bs], y[:bs], bs=bs, lr=lr, seed=seed, cbs=cbs)   # data checked once, here
+    return {'FastMLP, plain loop': plain, 'FastMLP, Learner + callbacks': lambda: learn.fit(1)}
 
 
 def bench_training(args) -> dict:
@@ -95,15 +112,16 @@ def bench_training(args) -> dict:
     for f in fns.values(): f()                                # warm-up: allocator, MKL, lazy imports
     med = {k: v / 1e3 for k, v in compare_ms(fns, rounds=args.runs, min_run_time=0.05, threads=torch.get_num_threads()).items()}
     ratios = dict(model_autograd=med['Model (clear)'] / med['PyTorch autograd'], fast_floor=med['FastMLP (fused)'] / med['BLAS floor'],
-                  fast_autograd=med['FastMLP (fused)'] / med['PyTorch autograd'])
+                  fast_autograd=med['FastMLP (fused)'] / med['PyTorch autograd'],
+                  learner_loop=med['FastMLP, Learner + callbacks'] / med['FastMLP, plain loop'])
     if 'FastMLP (CUDA graph)' in med:          # issue 13's targets: >= 5x faster than autograd on the GPU, faster than the CPU
         g = med['FastMLP (CUDA graph)']
         ratios.update(autograd_graph=med['PyTorch autograd'] / g, cpu_graph=med['FastMLP (fused), CPU'] / g)
     print(f"\none training epoch on {args.device}: 50,000 images, 784-{args.hidden}-10, bs {args.bs}, lr {args.lr}, "
           f"{torch.get_num_threads()} thread(s); median of {args.runs} rounds (compare_ms: the implementations in turn)")
-    print(f"{'implementation':<24}{'median':>9}{'/ floor':>9}{'/ PyTorch':>11}")
+    print(f"{'implementation':<30}{'median':>9}{'/ floor':>9}{'/ PyTorch':>11}")
     for k, v in med.items():
-        print(f"{k:<24}{v:>8.3f}s{v / med['BLAS floor']:>9.2f}{v / med['PyTorch autograd']:>11.2f}")
+        print(f"{k:<30}{v:>8.3f}s{v / med['BLAS floor']:>9.2f}{v / med['PyTorch autograd']:>11.2f}")
     return dict(median=med, **ratios)
 
 
@@ -147,6 +165,9 @@ def markdown(out: dict) -> str:
              "timed in turn). The BLAS floor is the epoch's matrix products alone (`x@w1`, `h@w2`, `g@w2.T`, `h.T@g`, `x.T@hg`):", '',
              '| implementation | median epoch | / BLAS floor | / PyTorch |', '|---|--:|--:|--:|']
     lines += [f"| {k} | {v:.3f} s | {v / floor:.2f} | {v / ref:.2f} |" for k, v in med.items()]
+    lines += ['', f"`FastMLP, Learner + callbacks` is one `Learner.fit(1)` with `fit`'s callbacks (history, divergence and stall checks, "
+                  f"accuracy) and `LinearDecay`, validating on one batch; beside the same steps in a plain loop it takes {tr['learner_loop']:.2f}x "
+                  "the time: the loop and its events add no device sync and a few calls per step."]
     if 'autograd_graph' in tr:
         lines += ['', f"On {m['gpu']}, the CUDA-graph epoch is {tr['autograd_graph']:.1f}x faster than PyTorch's autograd epoch on "
                       f"the same GPU and {tr['cpu_graph']:.1f}x faster than `FastMLP` on this machine's CPU ({m['threads']} torch threads). "
@@ -185,7 +206,7 @@ def main(argv=None):
     if not args.skip_matmul: out['matmul'] = bench_matmul(args)
     tr = out['training']
     print(f"\nratios (median epoch): FastMLP / BLAS floor {tr['fast_floor']:.2f}, Model / PyTorch {tr['model_autograd']:.2f}, "
-          f"FastMLP / PyTorch {tr['fast_autograd']:.2f}")
+          f"FastMLP / PyTorch {tr['fast_autograd']:.2f}, Learner / plain loop {tr['learner_loop']:.2f}")
     if 'autograd_graph' in tr:
         print(f"CUDA graph: {tr['autograd_graph']:.1f}x faster than autograd on the GPU (target >= 5), "
               f"{tr['cpu_graph']:.1f}x faster than FastMLP on the CPU (target > 1)")

@@ -6,6 +6,10 @@ machine (`tools/device_check.sh`). It runs, in one namespace, the notebook's set
 `## ` heading: imports, data, sizes), then the module it exports (`from minibackprop.<default_exp> import *`, so the
 flagged cells use the library's own code), then every cell flagged `#| FLAG`, in order. A failing cell stops the run
 with its error and a non-zero exit.
+
+`--dry-run-on-cpu` reports CUDA as available and reads every `'cuda'` as `'cpu'`, so the cells run on a machine
+without a GPU. That is a crash check only: on the CPU `Graphed` runs the eager step, so "graph against eager" compares
+eager with eager and can never fail on a graph bug; only a real GPU tests the graph.
 """
 from __future__ import annotations
 import argparse, importlib, json, re, sys, types
@@ -36,7 +40,7 @@ def main(argv=None):
     p.add_argument('notebook', type=Path)
     p.add_argument('--flag', default='cuda', help='run the cells flagged `#| FLAG` (default: cuda)')
     p.add_argument('--dry-run-on-cpu', action='store_true',
-                   help="run the flagged cells on the CPU as if CUDA were there ('cuda' read as 'cpu'): catches a broken cell without a GPU")
+                   help="run the flagged cells on the CPU as if CUDA were there ('cuda' read as 'cpu'): catches a cell that crashes, not a GPU bug")
     a = p.parse_args(argv)
     setup, mod, flagged = cells(json.loads(a.notebook.read_text()), a.flag)
     if not flagged: p.error(f'{a.notebook} has no cell flagged #| {a.flag}')
