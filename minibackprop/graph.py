@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_calculus.ipynb #27334ae5
 from __future__ import annotations
-import inspect, io, types
+import inspect, io, sys, types
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Protocol, Sequence, runtime_checkable
@@ -69,7 +69,7 @@ def record(fn: Callable, # a plain Python function, e.g. `forward_and_backward`
            *args, # its arguments
            ops: str|Sequence[str]|None=None, # the functions to record, as `fn` names them; default every plain function it calls by name
            **kwargs) -> Graph:
-    "Run `fn(*args, **kwargs)`; return the `Graph` of its calls to `ops` that made a new tensor, with `fn`'s result in `.result`."
+    "Run `fn(*args, **kwargs)`; return the `Graph` of its calls to `ops` that made a new tensor, named as `fn` names them; `fn`'s result is in `.result`."
     code, ns = getattr(fn, '__code__', None), getattr(fn, '__globals__', None)
     if code is None: raise TypeError(f"record: a {type(fn).__name__} is not a plain Python function (for a Model, use graph_of)")
     if ops is None: ops = [k for k in code.co_names if isinstance(ns.get(k), types.FunctionType)]
@@ -87,15 +87,18 @@ def record(fn: Callable, # a plain Python function, e.g. `forward_and_backward`
             if depth[0] == 0 and isinstance(out, Tensor) and all(out is not t for t in ins): nodes.append(Node(name, ins, out))
             return out
         return call
-    saved = {k: ns[k] for k in ops}
+    saved, local, profiler = {k: ns[k] for k in ops}, {}, sys.getprofile()
+    def keep_locals(frame, event, arg):                       # fn's variables, as it returns: the names in its code
+        if event == 'return' and frame.f_code is code: local.update(frame.f_locals)
     try:                                                      # swap the functions for noting ones while fn runs
-        ns.update({k: noted(k, f) for k, f in saved.items()})
+        ns.update({k: noted(k, f) for k, f in saved.items()}); sys.setprofile(keep_locals)
         result = fn(*args, **kwargs)
-    finally: ns.update(saved)
+    finally: sys.setprofile(profiler); ns.update(saved)
     if not nodes: raise ValueError(f"record: {fn.__name__} made no tensor with {', '.join(ops) or 'any function'}: name the functions that make its tensors in ops=")
     arguments = inspect.signature(fn).bind(*args, **kwargs).arguments
     closure = zip(code.co_freevars, (c.cell_contents for c in fn.__closure__ or ()))
-    g = Graph(nodes, [(k, v) for k, v in [*arguments.items(), *closure, *ns.items()] if isinstance(v, Tensor) and not k.startswith('_')])
+    named = [*arguments.items(), *local.items(), *closure, *ns.items()]      # a tensor's first name wins
+    g = Graph(nodes, [(k, v) for k, v in named if isinstance(v, Tensor) and not k.startswith('_')])
     g.result = result
     return g
 
