@@ -61,8 +61,7 @@ class Graph:
         return [k for k, t in self.tensors.items() if id(t) in seen and getattr(t, 'g', None) is not None]
 
 # %% auto #0
-__all__ = ['BOX', 'GAP', 'R', 'Node', 'Graph', 'record', 'Layer', 'Net', 'graph_of', 'Svg', 'Html', 'draw_graph', 'draw_steps',
-           'play_steps']
+__all__ = ['Node', 'Graph', 'record', 'Layer', 'Net', 'graph_of', 'Svg', 'Html', 'draw_graph', 'draw_steps', 'play_steps']
 
 # %% ../nbs/03_calculus.ipynb #920c8d78
 def record(fn: Callable, # a plain Python function, e.g. `forward_and_backward`
@@ -126,8 +125,9 @@ def graph_of(net: Net) -> Graph:
                              "net(x, y), and before backward(), which drops them")
         k += bool(m.parameters())                             # w1, b1 in the first layer with parameters, w2, b2 in the next, ...
         names.update({f'{a}{k}': v for a, v in vars(m).items() if any(v is p for p in m.parameters())})
-    targets = {'y' if j == 1 else f'y{j}': t for j, t in enumerate(net.loss.args[1:], 1)}
-    return Graph([Node(type(m).__name__.lower(), (*m.args, *m.parameters()), m.out) for m in mods], {'x': mods[0].args[0], **names, **targets})
+    targets = {'y' if j == 1 else f'y{j}': t for j, t in enumerate(net.loss.args[1:], 1)}      # the loss's other inputs
+    nodes = [Node(type(m).__name__.lower(), (*m.args, *m.parameters()), m.out) for m in mods]
+    return Graph(nodes, {'x': mods[0].args[0], **names, **targets})
 
 # %% ../nbs/03_calculus.ipynb #1d9dccf3
 class Svg(str):
@@ -144,7 +144,7 @@ class Html(str):
     def _repr_html_(self): return str(self)
     def __repr__(self): return f'<an HTML page of {len(self):,} characters>'
 
-BOX, GAP, R = (1.25, 0.52), 0.28, 0.2       # a tensor's box, the space between things, an op's circle (inches)
+_BOX, _GAP, _R = (1.25, 0.52), 0.28, 0.2       # a tensor's box, the space between things, an op's circle (inches)
 _RC = {'svg.fonttype': 'none', 'svg.hashsalt': 'minibackprop', 'font.sans-serif': ['DejaVu Sans'],   # text as text, short
        'animation.frame_format': 'svg'}                                                            # font lists, same ids
 
@@ -162,28 +162,28 @@ def _g_text(t: Tensor) -> str:
 
 def _layout(g: Graph) -> dict:
     "Centre (x, y) of each tensor (by name) and node (by index): the chain along a row, the other inputs above their readers."
-    pos, x, w = {}, 0., BOX[0]
+    pos, x, w = {}, 0., _BOX[0]
     if g.nodes[0].inputs: pos[g.name(g.nodes[0].inputs[0])] = (w/2, 0.); x = w
     for i, n in enumerate(g.nodes):
-        pos[i], pos[g.name(n.out)] = (x + GAP + R, 0.), (x + 2*GAP + 2*R + w/2, 0.)
-        x += 2*GAP + 2*R + w
+        pos[i], pos[g.name(n.out)] = (x + _GAP + _R, 0.), (x + 2*_GAP + 2*_R + w/2, 0.)
+        x += 2*_GAP + 2*_R + w
     ideal = {}                                   # each other input: above the nodes that read it, a node's own side by side
     for i, n in enumerate(g.nodes):
         ks = list(dict.fromkeys(map(g.name, n.inputs)))
         new = [k for k in ks if k not in pos and k not in ideal]
-        ideal.update({k: [pos[i][0] + (j - (len(new) - 1)/2) * (w + GAP/2)] for j, k in enumerate(new)})
+        ideal.update({k: [pos[i][0] + (j - (len(new) - 1)/2) * (w + _GAP/2)] for j, k in enumerate(new)})
         for k in ks:
             if k in ideal and k not in new: ideal[k].append(pos[i][0])
-    right = -GAP
+    right = -_GAP
     for k, xs in sorted(ideal.items(), key=lambda kv: sum(kv[1]) / len(kv[1])):     # left to right, never overlapping
-        pos[k] = (max(sum(xs) / len(xs), right + GAP/2 + w/2), BOX[1] + 1.6*GAP); right = pos[k][0] + w/2
+        pos[k] = (max(sum(xs) / len(xs), right + _GAP/2 + w/2), _BOX[1] + 1.6*_GAP); right = pos[k][0] + w/2
     return pos
 
 def _route(a, b) -> str:
     "How an arrow goes from `a` to `b`: straight; in an arc below the row, past the nodes between; or down, across and down."
     (xa, ya), (xb, yb) = a, b
-    if ya == yb and abs(xb - xa) > BOX[0]/2 + GAP + R + 1e-6: return f'arc3,rad={0.35 if xb > xa else -0.35}'
-    if ya != yb and abs(xb - xa) > BOX[0]:
+    if ya == yb and abs(xb - xa) > _BOX[0]/2 + _GAP + _R + 1e-6: return f'arc3,rad={0.35 if xb > xa else -0.35}'
+    if ya != yb and abs(xb - xa) > _BOX[0]:
         arm = 36 * abs(ya - yb)                  # half the height between the rows, in points
         return f'arc,angleA={-90 if ya > yb else 90},angleB={90 if ya > yb else -90},armA={arm},armB={arm},rad=6'
     return 'arc3,rad=0'
@@ -200,6 +200,7 @@ def _title(g: Graph, step: int) -> str:
     return f'backward step {step} of {len(g.nodes)}: {g.nodes[-step].op} sets ' + (', '.join(got) or 'no .g')
 
 def _as_graph(graph, fn: str) -> Graph:
+    "`graph` itself, or the graph of a `Net`; else an error naming `fn`."
     if isinstance(graph, Graph): return graph
     if isinstance(graph, Net): return graph_of(graph)
     raise TypeError(f"{fn}: expected a Graph (from record, graph_of or Graph(nodes)) or a Net, got a {type(graph).__name__}")
@@ -214,7 +215,7 @@ def draw_graph(graph: Graph|Net, # a `Graph`, or a `Net` between its forward and
     reached, pos = g.reached(step), _layout(g)
     if ax is None: return _svg(_figure(g, [step]))
     now = set(reached) - set(g.reached(step - 1)) if step else set()     # the tensors whose .g this step sets
-    (w, h), box = BOX, {}
+    (w, h), box = _BOX, {}
     for k, t in g.tensors.items():
         (x, y), red = pos[k], k in now
         box[k] = ax.add_patch(patches.FancyBboxPatch((x - w/2, y - h/2), w, h, boxstyle='round,pad=0,rounding_size=0.06',
@@ -224,7 +225,7 @@ def draw_graph(graph: Graph|Net, # a `Graph`, or a `Net` between its forward and
         if k in reached: ax.text(x, y - h/3, _g_text(t), ha='center', va='center', fontsize=7, color='tab:red')
     for i, n in enumerate(g.nodes):
         on = step is not None and i == len(g.nodes) - step                 # the node this step goes back through
-        op = ax.add_patch(patches.Circle(pos[i], R, fc='tab:red' if on else '#e8eef7', ec='0.3', lw=0.8))
+        op = ax.add_patch(patches.Circle(pos[i], _R, fc='tab:red' if on else '#e8eef7', ec='0.3', lw=0.8))
         ax.text(*pos[i], n.op, ha='center', va='center', fontsize=7, color='white' if on else 'black')
         for k in dict.fromkeys(map(g.name, n.inputs)):
             if on and k in now: _arrow(ax, pos[i], pos[k], op, box[k], True)      # the gradient arriving
@@ -238,11 +239,12 @@ def draw_graph(graph: Graph|Net, # a `Graph`, or a `Net` between its forward and
 
 def _figure(g: Graph, steps: list) -> Figure:
     "A figure of `g` drawn once for each of `steps`, one under the other (a `Figure`, not pyplot's: nothing is shown twice)."
-    pos = _layout(g)
-    w, h = max(p[0] for p in pos.values()) + BOX[0]/2 + 0.05, max(p[1] for p in pos.values()) + BOX[1] + 0.35 + 0.3 * (steps != [None])
+    pos, titled = _layout(g), steps != [None]
+    w = max(p[0] for p in pos.values()) + _BOX[0]/2 + 0.05
+    h = max(p[1] for p in pos.values()) + _BOX[1] + 0.35 + 0.3 * titled                 # one drawing's height, in inches
     fig = Figure(figsize=(w, h * len(steps)))
     for s, ax in zip(steps, fig.subplots(len(steps), 1, squeeze=False)[:, 0]): draw_graph(g, s, ax)
-    fig.subplots_adjust(0, 0, 1, 1 - 0.2 / (h * len(steps)) * (steps != [None]), hspace=0.3 / h)
+    fig.subplots_adjust(0, 0, 1, 1 - 0.2 / (h * len(steps)) * titled, hspace=0.3 / h)
     return fig
 
 def _svg(fig: Figure) -> Svg:
