@@ -24,10 +24,9 @@ def relu(x: Tensor) -> Tensor:
     "Rectified linear unit, elementwise `max(x, 0)`."
     return x.clamp_min(0.)
 
-# %% ../nbs/04_backprop.ipynb #9200d77d
+# %% ../nbs/04_backprop.ipynb #3362063d
 def _check_mse_shapes(output: Tensor, targ: Tensor, fn: str='mse'):
-    if output.ndim != 2 or output.shape[1] != 1 or targ.shape != output.shape[:1]:
-        raise ValueError(f"{fn}: output must be (n, 1) and targ (n,) for the same n, got output {tuple(output.shape)} and targ {tuple(targ.shape)}")
+    if output.ndim != 2 or output.shape[1] != 1 or targ.shape != output.shape[:1]: raise ValueError(f"{fn}: output must be (n, 1) and targ (n,) for the same n, got output {tuple(output.shape)} and targ {tuple(targ.shape)}")
 def mse(output: Tensor, targ: Tensor) -> Tensor:
     "Mean squared error between a column `output` (n, 1) and a target vector `targ` (n,)."
     _check_mse_shapes(output, targ)
@@ -66,8 +65,7 @@ def relu_grad(inp: Tensor, out: Tensor) -> None:
 def _check_lin_shapes(inp: Tensor, out: Tensor, w: Tensor, b: Tensor):
     g = _out_g(out, 'lin_grad')
     if not (inp.ndim == 2 and w.ndim == 2 and inp.shape[1] == w.shape[0] and b.shape == w.shape[1:] and out.shape == (inp.shape[0], w.shape[1]) and g.shape == out.shape):
-        raise ValueError(f"lin_grad: shapes do not fit out = inp @ w + b: inp {tuple(inp.shape)}, w {tuple(w.shape)}, b {tuple(b.shape)}, "
-                         f"out {tuple(out.shape)}, out.g {tuple(g.shape)} (need inp n×k, w k×m, b (m,), out and out.g n×m)")
+        raise ValueError(f"lin_grad: shapes do not fit out = inp @ w + b: inp {tuple(inp.shape)}, w {tuple(w.shape)}, b {tuple(b.shape)}, out {tuple(out.shape)}, out.g {tuple(g.shape)} (need inp n×k, w k×m, b (m,), out and out.g n×m)")
 def lin_grad(inp: Tensor, out: Tensor, w: Tensor, b: Tensor, # input n×k, output `lin(inp, w, b)` n×m with `out.g` set, weights k×m, biases (m,)
              input_grad: bool=True # also set `inp.g` (not needed when `inp` is the data)
             ) -> None:

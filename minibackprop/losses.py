@@ -16,8 +16,7 @@ __all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross
 def logsumexp(x: Tensor, dim: int = -1, keepdim: bool = False) -> Tensor:
     "`log(exp(x).sum(dim))` computed without overflow by first subtracting the maximum along `dim`."
     if x.ndim and x.shape[dim] == 0: raise ValueError(f'logsumexp: nothing to sum, dim {dim} has 0 entries (shape {tuple(x.shape)})')
-    m = x.amax(dim, keepdim=True)
-    m = m.masked_fill(m.isinf(), 0)   # a row of all -inf (or containing +inf) needs no shift, and x-m would be nan
+    m = x.amax(dim, keepdim=True); m = m.masked_fill(m.isinf(), 0)   # a row of all -inf (or with a +inf) needs no shift: x-m would be nan
     res = m + (x - m).exp().sum(dim, keepdim=True).log()
     return res if keepdim else res.squeeze(dim)
 def log_softmax(x: Tensor) -> Tensor:

@@ -68,8 +68,7 @@ class Mse(Module):
 def _layers(layers: tuple, input_grad: bool) -> list:
     "`Lin, Relu, …, Lin` from tensors in pairs `w1, b1, w2, b2, …`, or the `Module`s given, as they are."
     if layers and all(isinstance(l, Module) for l in layers): return list(layers)
-    if not layers or not all(isinstance(t, Tensor) for t in layers) or len(layers) % 2:
-        raise TypeError(f"Model takes layers (Lin(w1, b1), Relu(), …, any Module) or weights and biases in pairs (w1, b1, w2, b2, …), not a mix: got {', '.join(type(l).__name__ for l in layers) or 'nothing'}")
+    if not layers or not all(isinstance(t, Tensor) for t in layers) or len(layers) % 2: raise TypeError(f"Model takes layers (Lin(w1, b1), Relu(), …, any Module) or weights and biases in pairs (w1, b1, w2, b2, …), not a mix: got {', '.join(type(l).__name__ for l in layers) or 'nothing'}")
     lins = [Lin(w, b, input_grad=input_grad or i > 0) for i, (w, b) in enumerate(zip(layers[::2], layers[1::2]))]
     return [l for lin_ in lins[:-1] for l in (lin_, Relu())] + lins[-1:]
 class Model(Module):
