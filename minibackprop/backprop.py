@@ -26,7 +26,8 @@ def relu(x: Tensor) -> Tensor:
 
 # %% ../nbs/04_backprop.ipynb #3362063d
 def _check_mse_shapes(output: Tensor, targ: Tensor, fn: str='mse'):
-    if output.ndim != 2 or output.shape[1] != 1 or targ.shape != output.shape[:1]: raise ValueError(f"{fn}: output must be (n, 1) and targ (n,) for the same n, got output {tuple(output.shape)} and targ {tuple(targ.shape)}")
+    if output.ndim != 2 or output.shape[1] != 1 or targ.shape != output.shape[:1]:
+        raise ValueError(f"{fn}: output must be (n, 1) and targ (n,) for the same n, got output {tuple(output.shape)} and targ {tuple(targ.shape)}")
 def mse(output: Tensor, targ: Tensor) -> Tensor:
     "Mean squared error between a column `output` (n, 1) and a target vector `targ` (n,)."
     _check_mse_shapes(output, targ)
@@ -51,7 +52,8 @@ class MissingGradError(AttributeError):
     "A `.g` that a backward step needs has not been set yet: the backward pass has not reached that tensor."
 def _out_g(out: Tensor, fn: str) -> Tensor:
     "`out.g`, or a `MissingGradError` if the backward pass has not reached `out` yet."
-    if getattr(out, 'g', None) is None: raise MissingGradError(f"{fn}: out has no .g: set out.g (the gradient of the loss with respect to out) first")
+    if getattr(out, 'g', None) is None:
+        raise MissingGradError(f"{fn}: out has no .g: set out.g (the gradient of the loss with respect to out) first")
     return out.g
 def mse_grad(inp: Tensor, targ: Tensor) -> None:
     "Set `inp.g`, the gradient of `mse(inp, targ)` with respect to `inp`."
@@ -64,8 +66,10 @@ def relu_grad(inp: Tensor, out: Tensor) -> None:
 # %% ../nbs/04_backprop.ipynb #a554be7f
 def _check_lin_shapes(inp: Tensor, out: Tensor, w: Tensor, b: Tensor):
     g = _out_g(out, 'lin_grad')
-    if not (inp.ndim == 2 and w.ndim == 2 and inp.shape[1] == w.shape[0] and b.shape == w.shape[1:] and out.shape == (inp.shape[0], w.shape[1]) and g.shape == out.shape):
-        raise ValueError(f"lin_grad: shapes do not fit out = inp @ w + b: inp {tuple(inp.shape)}, w {tuple(w.shape)}, b {tuple(b.shape)}, out {tuple(out.shape)}, out.g {tuple(g.shape)} (need inp n×k, w k×m, b (m,), out and out.g n×m)")
+    fits = inp.ndim == 2 and w.ndim == 2 and inp.shape[1] == w.shape[0] and b.shape == w.shape[1:]
+    if not (fits and out.shape == (inp.shape[0], w.shape[1]) and g.shape == out.shape):
+        raise ValueError(f"lin_grad: shapes do not fit out = inp @ w + b: inp {tuple(inp.shape)}, w {tuple(w.shape)}, b {tuple(b.shape)}, "
+                         f"out {tuple(out.shape)}, out.g {tuple(g.shape)} (need inp n×k, w k×m, b (m,), out and out.g n×m)")
 def lin_grad(inp: Tensor, out: Tensor, w: Tensor, b: Tensor, # input n×k, output `lin(inp, w, b)` n×m with `out.g` set, weights k×m, biases (m,)
              input_grad: bool=True # also set `inp.g` (not needed when `inp` is the data)
             ) -> None:
@@ -76,10 +80,14 @@ def lin_grad(inp: Tensor, out: Tensor, w: Tensor, b: Tensor, # input n×k, outpu
     b.g = out.g.sum(0)
 
 # %% ../nbs/04_backprop.ipynb #b4fdcd4a
-def mlp_loss(inp: Tensor, targ: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) -> Tensor:
-    "Forward pass only: the MSE of `lin(relu(lin(inp, w1, b1)), w2, b2)` against `targ`, for inputs n×784 and targets (n,)."
+def mlp_loss(inp: Tensor, targ: Tensor, # inputs n×784, targets (n,)
+             w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor # the two layers
+            ) -> Tensor:
+    "Forward pass only: the MSE of `lin(relu(lin(inp, w1, b1)), w2, b2)` against `targ`."
     return mse(lin(relu(lin(inp, w1, b1)), w2, b2), targ)
-def forward_and_backward(inp: Tensor, targ: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) -> Tensor:
+def forward_and_backward(inp: Tensor, targ: Tensor, # inputs n×784, targets (n,)
+                         w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor # the two layers
+                        ) -> Tensor:
     "Forward, then backward, storing the gradient of every tensor in its `.g`; return the loss."
     l1 = lin(inp, w1, b1)             # forward pass
     l2 = relu(l1)

@@ -16,7 +16,8 @@ __all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross
 def logsumexp(x: Tensor, dim: int = -1, keepdim: bool = False) -> Tensor:
     "`log(exp(x).sum(dim))` computed without overflow by first subtracting the maximum along `dim`."
     if x.ndim and x.shape[dim] == 0: raise ValueError(f'logsumexp: nothing to sum, dim {dim} has 0 entries (shape {tuple(x.shape)})')
-    m = x.amax(dim, keepdim=True); m = m.masked_fill(m.isinf(), 0)   # a row of all -inf (or with a +inf) needs no shift: x-m would be nan
+    m = x.amax(dim, keepdim=True)
+    m = m.masked_fill(m.isinf(), 0)   # a row of all -inf (or with a +inf) needs no shift: x-m would be nan
     res = m + (x - m).exp().sum(dim, keepdim=True).log()
     return res if keepdim else res.squeeze(dim)
 def log_softmax(x: Tensor) -> Tensor:
@@ -32,13 +33,20 @@ def softmax(x: Tensor) -> Tensor:
 # %% ../nbs/06_cross_entropy.ipynb #d38bd5ca
 def _as_index(target: Tensor, fn: str, name: str = 'target') -> Tensor:
     if not isinstance(target, Tensor): raise ValueError(f'{fn}: {name} must be a tensor of class indices, got {type(target).__name__}')
-    if target.dtype.is_floating_point or target.dtype.is_complex or target.dtype == torch.bool: raise ValueError(f'{fn}: {name} must hold integer class indices, got {target.dtype} (use .long())')
+    if target.dtype.is_floating_point or target.dtype.is_complex or target.dtype == torch.bool:
+        raise ValueError(f'{fn}: {name} must hold integer class indices, got {target.dtype} (use .long())')
     return target if target.dtype == torch.int64 else target.long()   # a uint8 index would be read as a mask
 def _check_range(t: Tensor, c: int | None, fn: str, name: str = 'target') -> None:
     lo, hi = (int(v) for v in t.aminmax())   # reads two numbers back: a device sync on a GPU
-    if lo < 0 or (c is not None and hi >= c): raise ValueError(f"{fn}: {name} out of range: class indices must be {f'in [0, {c})' if c is not None else '>= 0'}, got min {lo}, max {hi}")
-def check_targets(input: Tensor, target: Tensor, fn: str = 'check_targets', check_range: bool = True) -> Tensor:
-    "Raise `ValueError` (naming `fn`) unless `target` holds one integer class index in `[0, c)` per row of the n×c `input`; return it as int64 (`check_range=False`: no range check, no device sync)."
+    if lo < 0 or (c is not None and hi >= c):
+        want = f'in [0, {c})' if c is not None else '>= 0'
+        raise ValueError(f"{fn}: {name} out of range: class indices must be {want}, got min {lo}, max {hi}")
+def check_targets(input: Tensor,                # n×c logits (or log-probabilities)
+                  target: Tensor,               # n class indices, any integer dtype
+                  fn: str = 'check_targets',    # the function named in the error
+                  check_range: bool = True      # also check `0 <= target < c` (reads values back: a sync on a GPU)
+                 ) -> Tensor:
+    "Raise `ValueError` (naming `fn`) unless `target` holds one integer class index in `[0, c)` per row of the n×c `input`; return it as int64."
     if input.ndim != 2: raise ValueError(f'{fn}: expected 2-D input (batch x classes), got shape {tuple(input.shape)}')
     t, (n, c) = _as_index(target, fn), input.shape
     if t.ndim != 1: raise ValueError(f'{fn}: target must be 1-D (one class index per row), got shape {tuple(t.shape)}')
@@ -71,13 +79,16 @@ class Nll(Module):
     "`nll` as a module (the last step, so its output gradient is 1); `bwd` puts `-1/n` at each row's target."
     def forward(self, inp, targ): return nll(inp, targ)
     def bwd(self, out, inp, targ):
-        t, inp.g = check_targets(inp, targ, 'Nll', check_range=False), torch.zeros_like(inp)   # t as int64; forward checked its range
+        t = check_targets(inp, targ, 'Nll', check_range=False)   # as int64; forward checked the range
+        inp.g = torch.zeros_like(inp)
         inp.g[torch.arange(len(t), device=inp.device), t] = -1. / len(t)
 class CrossEntropyChain(Module):
     "Cross entropy as its atomic steps `LogSoftmax` then `Nll`; `bwd` runs their backward passes in reverse."
     def __init__(self): self.lsm, self.nll = LogSoftmax(), Nll()
     def forward(self, inp, targ): return self.nll(self.lsm(inp), targ)
-    def bwd(self, out, inp, targ): self.nll.backward(); self.lsm.backward()
+    def bwd(self, out, inp, targ):
+        self.nll.backward()
+        self.lsm.backward()
 
 # %% ../nbs/06_cross_entropy.ipynb #7c0ff1e3
 def onehot(target: Tensor, c: int, dtype: torch.dtype = torch.float32, check: bool = True) -> Tensor:
@@ -86,7 +97,8 @@ def onehot(target: Tensor, c: int, dtype: torch.dtype = torch.float32, check: bo
     if t.ndim != 1: raise ValueError(f'onehot: target must be 1-D, got shape {tuple(t.shape)}')
     n = t.shape[0]                                   # (len() of a tensor is a slow Python call)
     if check and n: _check_range(t, c, 'onehot')
-    o = torch.zeros(n, c, dtype=dtype, device=t.device); o[torch.arange(n, device=t.device), t] = 1
+    o = torch.zeros(n, c, dtype=dtype, device=t.device)
+    o[torch.arange(n, device=t.device), t] = 1
     return o
 def ce_grad(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
     "Gradient of `cross_entropy(inp, targ)` with respect to the logits `inp`: `(softmax(inp) - onehot(targ)) / n`."
@@ -98,8 +110,12 @@ class CrossEntropy(Module):
     def bwd(self, out, inp, targ): inp.g = ce_grad(inp, targ, check=False)   # forward checked the targets
 
 # %% ../nbs/06_cross_entropy.ipynb #81e81a0d
-def check_batch(x: Tensor, y: Tensor, fn: str = 'check_batch', c: int | None = None) -> Tensor:
-    "Raise `ValueError` (naming `fn`, e.g. 'fit', and `x`, `y`) unless `x` is a 2-D float batch (rows x features) and `y` one class index per row (below `c`, if given); return `y` as int64."
+def check_batch(x: Tensor,               # n×f float inputs, one row per example
+                y: Tensor,               # n class indices, any integer dtype
+                fn: str = 'check_batch', # the function named in the error
+                c: int | None = None     # the number of classes, if known: then `y < c` is checked too
+               ) -> Tensor:
+    "Raise `ValueError` (naming `fn`, `x`, `y`) unless `x` is a 2-D float batch (rows x features) and `y` one class index per row; return `y` as int64."
     if not isinstance(x, Tensor): raise ValueError(f'{fn}: x must be a tensor, got {type(x).__name__}')
     if x.ndim != 2: raise ValueError(f'{fn}: x must be 2-D (rows x features), got shape {tuple(x.shape)}')
     if not x.dtype.is_floating_point: raise ValueError(f'{fn}: x must be a float tensor, got {x.dtype} (use .float())')
@@ -114,13 +130,16 @@ def ce_grad_fast(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
     "`ce_grad` without the one-hot matrix or extra temporaries: subtract 1 at each row's target, divide by n, in place."
     t = check_targets(inp, targ, 'ce_grad_fast', check)
     return softmax(inp).scatter_(1, t[:, None], -1., reduce='add').div_(len(t))
-def ce_loss_and_grad(inp: Tensor, targ: Tensor, check: bool = True, # n×c logits, n class indices; `check=False`: the caller checked their range once
+def ce_loss_and_grad(inp: Tensor, # n×c logits
+                     targ: Tensor, # n class indices
+                     check: bool = True, # check the targets' range (`False`: the caller checked them once)
                      scale: float | Tensor = 1. # multiply the gradient by this (an SGD step passes its learning rate)
                     ) -> tuple[Tensor, Tensor]:
     "`(cross_entropy(inp, targ), scale * ce_grad(inp, targ))` from one softmax."
     t = check_targets(inp, targ, 'ce_loss_and_grad', check)[:, None]   # int64, n×1
     sh = inp - inp.amax(-1, keepdim=True)      # the max trick: every exponent <= 0
-    e = sh.exp(); s = e.sum(-1, keepdim=True)
+    e = sh.exp()
+    s = e.sum(-1, keepdim=True)
     loss = (s.log() - sh.gather(1, t)).mean()  # -log_softmax at each row's target, averaged
     g = e.div_(s).scatter_(1, t, -1., reduce='add')   # softmax - onehot, in place
     return loss, g.mul_(scale / t.shape[0])

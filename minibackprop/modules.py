@@ -68,7 +68,9 @@ class Mse(Module):
 def _layers(layers: tuple, input_grad: bool) -> list:
     "`Lin, Relu, …, Lin` from tensors in pairs `w1, b1, w2, b2, …`, or the `Module`s given, as they are."
     if layers and all(isinstance(l, Module) for l in layers): return list(layers)
-    if not layers or not all(isinstance(t, Tensor) for t in layers) or len(layers) % 2: raise TypeError(f"Model takes layers (Lin(w1, b1), Relu(), …, any Module) or weights and biases in pairs (w1, b1, w2, b2, …), not a mix: got {', '.join(type(l).__name__ for l in layers) or 'nothing'}")
+    if not layers or not all(isinstance(t, Tensor) for t in layers) or len(layers) % 2:
+        got = ', '.join(type(l).__name__ for l in layers) or 'nothing'
+        raise TypeError(f'Model takes layers (Lin(w1, b1), Relu(), …, any Module) or weights and biases in pairs (w1, b1, w2, b2, …), not a mix: got {got}')
     lins = [Lin(w, b, input_grad=input_grad or i > 0) for i, (w, b) in enumerate(zip(layers[::2], layers[1::2]))]
     return [l for lin_ in lins[:-1] for l in (lin_, Relu())] + lins[-1:]
 class Model(Module):
@@ -100,43 +102,64 @@ def backward(self: Module):
     "Set the `.g` of the stored inputs (and parameters) from `self.out.g`, then drop the stored tensors."
     name = type(self).__name__
     if not hasattr(self, 'args'): raise RuntimeError(f"{name}.backward() called before any forward pass: call the module on its inputs first")
-    if self.args is None: raise RuntimeError(f"{name}.backward() called twice after one forward pass: the first call used up the stored activations (or the last forward pass failed); run the forward pass again")
-    if isinstance(self.out, Tensor) and self.out.ndim > 0 and getattr(self.out, 'g', None) is None: raise MissingGradError(f"{name}.backward(): the output has no .g: set out.g (the gradient of the loss with respect to this layer's output) or call backward on the model/loss")
+    if self.args is None:
+        raise RuntimeError(f"{name}.backward() called twice after one forward pass: the first call used up the stored activations "
+                           "(or the last forward pass failed); run the forward pass again")
+    if isinstance(self.out, Tensor) and self.out.ndim > 0 and getattr(self.out, 'g', None) is None:
+        raise MissingGradError(f"{name}.backward(): the output has no .g: set out.g (the gradient of the loss with respect to this "
+                               "layer's output) or call backward on the model/loss")
     self.bwd(self.out, *self.args)
     self.args = self.out = None
 
 # %% ../nbs/05_modules.ipynb #0716d328
 @patch
 @torch.no_grad()
-def step(self: Model, xb: Tensor, yb: Tensor, lr: float) -> Tensor:
-    "One SGD step on the mini-batch `(xb, yb)`: forward, our backward, then `p -= lr * p.g` for every parameter; returns the loss before the step."
+def step(self: Model,
+         xb: Tensor, # a mini-batch of inputs
+         yb: Tensor, # its targets, as the loss takes them
+         lr: float   # learning rate
+        ) -> Tensor:
+    "One SGD step: forward, our backward, then `p -= lr * p.g` for every parameter; returns the loss before the step."
     loss = self(xb, yb)
     self.backward()
     for p in self.parameters(): p.sub_(p.g, alpha=lr)    # p -= lr * p.g, without a temporary for lr * p.g
     return loss
 @patch
 @torch.no_grad()
-def diagnose(self: Model, xb: Tensor, yb: Tensor, lr: float) -> dict:
-    "What a step of learning rate `lr` on `(xb, yb)` would do, layer by layer (`Lin1.grad_norm`, `Relu2.dead`, …: each layer's `stats`), as 0-d tensors; changes no weight."
+def diagnose(self: Model,
+             xb: Tensor, # a mini-batch of inputs
+             yb: Tensor, # its targets
+             lr: float   # the learning rate a step would use
+            ) -> dict:
+    "What a step would do, layer by layer (`Lin1.grad_norm`, `Relu2.dead`, …: each layer's `stats`), as 0-d tensors; changes no weight."
     self(xb, yb)
     outs = [l.out for l in self.layers]
     self.backward()
     return {f'{type(l).__name__}{i}.{k}': v for i, (l, o) in enumerate(zip(self.layers, outs), 1) for k, v in l.stats(o, lr).items()}
 
 # %% ../nbs/05_modules.ipynb #ce0b21ca
-def copy_state(dst: dict, src: dict, who: str) -> None:
-    "Copy each tensor of the state dict `src` into the same-named one of `dst` (the model's tensors, which write through), in place, once names and shapes are known to match; errors name `who`."
+def copy_state(dst: dict, # the model's tensors by name (copying into them writes through to its parameters)
+               src: dict, # a state dict: tensors by name
+               who: str   # the class named in an error
+              ) -> None:
+    "Copy each tensor of `src` into the same-named one of `dst`, in place, once the names and shapes are known to match."
     missing, extra = sorted(set(dst) - set(src)), sorted(set(src) - set(dst))
-    if missing or extra: raise ValueError(f"{who}.load_state_dict: " + '; '.join(f'{w} {", ".join(ks)}' for w, ks in (('missing', missing), ('unexpected', extra)) if ks))
+    if missing or extra:
+        raise ValueError(f"{who}.load_state_dict: " + '; '.join(f'{w} {", ".join(ks)}' for w, ks in (('missing', missing), ('unexpected', extra)) if ks))
     bad = [f"{k} is {tuple(src[k].shape)}, the model's is {tuple(d.shape)}" for k, d in dst.items() if src[k].shape != d.shape]
     if bad: raise ValueError(f"{who}.load_state_dict: {'; '.join(bad)}")
     with torch.no_grad():
         for k, d in dst.items(): d.copy_(src[k])
-def as_rows(x, like: Tensor|None, who: str='predict', name: str='x') -> Tensor:
-    "`x` as a 2-D float tensor with `like`'s dtype and device (NumPy, lists and other float dtypes converted), or an error naming `who` and `name`."
+def as_rows(x,                  # rows of inputs: a tensor, a NumPy array or nested lists
+            like: Tensor|None,  # a parameter of the model: the rows get its dtype and device
+            who: str='predict', # the function named in an error
+            name: str='x'       # what the rows are called in it
+           ) -> Tensor:
+    "`x` as a 2-D float tensor with `like`'s dtype and device (NumPy, lists and other float dtypes converted), or a clear error."
     if not isinstance(x, Tensor):
         try: x = torch.as_tensor(x)
-        except (TypeError, ValueError, RuntimeError): raise TypeError(f'{who}: {name} must be rows of numbers (a tensor or a NumPy array), got {type(x).__name__}') from None
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f'{who}: {name} must be rows of numbers (a tensor or a NumPy array), got {type(x).__name__}') from None
     if x.ndim != 2: raise ValueError(f'{who}: {name} must be 2-D (rows x features), got shape {tuple(x.shape)}')
     if not x.dtype.is_floating_point: raise ValueError(f'{who}: {name} must hold floats, got {x.dtype} (use .float())')
     return x if like is None else x.to(like.device, like.dtype)
