@@ -42,7 +42,7 @@ class Matmul(Pieces):
 PRODUCTS = Refusal('a library matrix product', {torch.matmul: 'torch.matmul', Tensor.matmul: '@', Tensor.__rmatmul__: '@',
                    torch.mm: 'torch.mm', Tensor.mm: 'Tensor.mm', torch.bmm: 'torch.bmm', torch.addmm: 'torch.addmm',
                    F.linear: 'F.linear', torch.tensordot: 'torch.tensordot'},
-                   "the three loops, c[i,j] += a[i,p] * b[p,j] for every i, j and p (02_matmul then speeds them up).")
+                   "the three loops: c[i,j] += a[i,p] * b[p,j] for every i, j and p (02_matmul then speeds them up).")
 
 def _two(d, g) -> Case:
     n, k, m, dt = d
