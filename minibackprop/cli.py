@@ -204,7 +204,7 @@ def train(epochs: int = 5,        # passes over the training rows
                       threads=threads, plot=plot, data=data, quiet=quiet)
     with _num_threads(o.threads): return _run(o)
 
-# %% ../nbs/18_cli.ipynb #43257421
+# %% ../nbs/18_cli.ipynb #031c03f2
 USAGE = f'''usage: minibackprop <command> [options]
 
 Backpropagation from first principles: an MLP trained on MNIST with hand-written, checked gradients.
@@ -212,8 +212,8 @@ Backpropagation from first principles: an MLP trained on MNIST with hand-written
 commands:
   train      train the from-scratch MLP on MNIST and report validation accuracy
              (minibackprop train --help for its options)
-  exercises  copy the blank practice notebooks into a folder, ./minibackprop-exercises by default
-             (minibackprop exercises --help)
+  exercises  copy the blank practice notebooks into a folder, ./minibackprop-exercises by default;
+             with --check DIR ..., run them and say which exercises pass (minibackprop exercises --help)
 
 options:
   -h, --help     show this message
@@ -244,18 +244,11 @@ def _train_command(argv: list) -> int:
     except (DataError, DivergedError, PlotError) as e: return _fail('minibackprop train', e, 1)
     return 0
 
-# %% ../nbs/18_cli.ipynb #19a2f35d
+# %% ../nbs/18_cli.ipynb #52fe8949
 def _exercises_command(argv: list) -> int:
-    "`minibackprop exercises [DIR]`: copy the blank exercise notebooks into `DIR`, never over a learner's work."
-    p = _exit_on(argparse.ArgumentParser(prog='minibackprop exercises',
-                                         description='Copy the blank practice notebooks of minibackprop into a folder.'))
-    p.add_argument('dir', nargs='?', default='minibackprop-exercises', help='folder to copy them into (default: %(default)s)')
-    dest = p.parse_args(argv).dir
-    from minibackprop.exercises import copy_exercises, exercises_message, ExercisesError
-    try: paths = copy_exercises(Path(dest).expanduser())
-    except ExercisesError as e: return _fail('minibackprop exercises', e, 1)
-    echo(exercises_message(dest, paths))
-    return 0
+    "`minibackprop exercises [DIR]` (copy the blank notebooks) and `--check DIR ...` (where each learner stands): `practice.exercises_command`."
+    from minibackprop.practice import exercises_command   # built in 13_practice_checks, with its tests
+    return exercises_command(argv)
 
 # %% ../nbs/18_cli.ipynb #74f7701b
 COMMANDS = {'train': _train_command, 'exercises': _exercises_command}
