@@ -10,7 +10,7 @@ from .modules import Module
 
 # %% auto #0
 __all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross_entropy', 'accuracy', 'LogSoftmax', 'Nll',
-           'CrossEntropyChain', 'onehot', 'ce_grad', 'CrossEntropy', 'check_batch', 'ce_grad_fast', 'ce_loss_and_grad']
+           'CrossEntropyChain', 'onehot', 'ce_grad', 'CrossEntropy']
 
 # %% ../nbs/06_cross_entropy.ipynb #5b45feb8
 def logsumexp(x: Tensor, dim: int = -1, keepdim: bool = False) -> Tensor:
@@ -108,38 +108,3 @@ class CrossEntropy(Module):
     "Cross-entropy loss of n×c logits against n class indices; fused `bwd`: `inp.g = (softmax(inp) - onehot(targ)) / n`."
     def forward(self, inp, targ): return cross_entropy(inp, targ)
     def bwd(self, out, inp, targ): inp.g = ce_grad(inp, targ, check=False)   # forward checked the targets
-
-# %% ../nbs/06_cross_entropy.ipynb #81e81a0d
-def check_batch(x: Tensor,               # n×f float inputs, one row per example
-                y: Tensor,               # n class indices, any integer dtype
-                fn: str = 'check_batch', # the function named in the error
-                c: int | None = None     # the number of classes, if known: then `y < c` is checked too
-               ) -> Tensor:
-    "Raise `ValueError` (naming `fn`, `x`, `y`) unless `x` is a 2-D float batch (rows x features) and `y` one class index per row; return `y` as int64."
-    if not isinstance(x, Tensor): raise ValueError(f'{fn}: x must be a tensor, got {type(x).__name__}')
-    if x.ndim != 2: raise ValueError(f'{fn}: x must be 2-D (rows x features), got shape {tuple(x.shape)}')
-    if not x.dtype.is_floating_point: raise ValueError(f'{fn}: x must be a float tensor, got {x.dtype} (use .float())')
-    if len(x) == 0: raise ValueError(f'{fn}: x is empty (0 rows)')
-    if x.shape[1] == 0: raise ValueError(f'{fn}: x has 0 features (shape {tuple(x.shape)})')
-    y = _as_index(y, fn, 'y')
-    if y.ndim != 1: raise ValueError(f'{fn}: y must be 1-D (one class index per row of x), got shape {tuple(y.shape)}')
-    if len(y) != len(x): raise ValueError(f'{fn}: y has length {len(y)} but x has {len(x)} rows')
-    _check_range(y, c, fn, 'y')
-    return y
-def ce_grad_fast(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
-    "`ce_grad` without the one-hot matrix or extra temporaries: subtract 1 at each row's target, divide by n, in place."
-    t = check_targets(inp, targ, 'ce_grad_fast', check)
-    return softmax(inp).scatter_(1, t[:, None], -1., reduce='add').div_(len(t))
-def ce_loss_and_grad(inp: Tensor, # n×c logits
-                     targ: Tensor, # n class indices
-                     check: bool = True, # check the targets' range (`False`: the caller checked them once)
-                     scale: float | Tensor = 1. # multiply the gradient by this (an SGD step passes its learning rate)
-                    ) -> tuple[Tensor, Tensor]:
-    "`(cross_entropy(inp, targ), scale * ce_grad(inp, targ))` from one softmax."
-    t = check_targets(inp, targ, 'ce_loss_and_grad', check)[:, None]   # int64, n×1
-    sh = inp - inp.amax(-1, keepdim=True)      # the max trick: every exponent <= 0
-    e = sh.exp()
-    s = e.sum(-1, keepdim=True)
-    loss = (s.log() - sh.gather(1, t)).mean()  # -log_softmax at each row's target, averaged
-    g = e.div_(s).scatter_(1, t, -1., reduce='add')   # softmax - onehot, in place
-    return loss, g.mul_(scale / t.shape[0])
