@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['ShowDocRenderer']
 
-# %% ../nbs/index.ipynb #302719b6
+# %% ../nbs/index.ipynb #02e1a858
 import inspect
 from nbdev.showdoc import BasicMarkdownRenderer
 
