@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 import minibackprop
-from .checker import RESULTS_ENV, Status, _verdict
+from .checker import Status, _verdict
+from .verdict import RESULTS_ENV
 
 # %% auto #0
 __all__ = ['ExercisesError', 'exercise_notebooks', 'checks_in', 'copy_exercises', 'exercises_message', 'Row', 'run_notebook',
