@@ -11,10 +11,17 @@ from pathlib import Path
 import minibackprop
 from .checker import Status, _verdict
 from .verdict import RESULTS_ENV
+from .exercises import MATMUL, LIN, RELU, MSE, MSE_GRAD, RELU_GRAD, LIN_GRAD, FORWARD_AND_BACKWARD
+from .exercises_training import (RELU_MODULE, LIN_MODULE, MSE_MODULE, LOGSUMEXP, LOG_SOFTMAX, NLL,
+    CROSS_ENTROPY, TRAIN_STEP, ACCURACY, FIT)
 
 # %% auto #0
-__all__ = ['ExercisesError', 'exercise_notebooks', 'checks_in', 'copy_exercises', 'exercises_message', 'Row', 'run_notebook',
-           'check_folder', 'table', 'write_csv', 'exercises_command']
+__all__ = ['EXERCISES', 'ExercisesError', 'exercise_notebooks', 'checks_in', 'copy_exercises', 'exercises_message', 'Row',
+           'run_notebook', 'check_folder', 'table', 'write_csv', 'exercises_command']
+
+# %% ../nbs/16_practice.ipynb #628bbf75
+EXERCISES = [MATMUL, LIN, RELU, MSE, MSE_GRAD, RELU_GRAD, LIN_GRAD, FORWARD_AND_BACKWARD, RELU_MODULE, LIN_MODULE,
+             MSE_MODULE, LOGSUMEXP, LOG_SOFTMAX, NLL, CROSS_ENTROPY, TRAIN_STEP, ACCURACY, FIT]
 
 # %% ../nbs/16_practice.ipynb #6fe1687e
 class ExercisesError(Exception):
