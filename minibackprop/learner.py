@@ -144,8 +144,8 @@ class Learner:
             self.n_iter += 1
         self.train_losses = torch.stack(losses).tolist() if losses else []   # the epoch's one read-back
         self('after_train')
-        self.preds, self.metrics = self.model.predict(self.x_valid), {}
-        self.valid_loss = float(self.loss(self.preds, self.y_valid))
+        with torch.no_grad(): self.preds = self.model.predict(self.x_valid)   # validation records nothing for autograd
+        self.metrics, self.valid_loss = {}, float(self.loss(self.preds, self.y_valid))
         self('after_epoch')
 
 # %% ../nbs/08_learner.ipynb #d78795c1
