@@ -34,8 +34,12 @@ def mse(output: Tensor, targ: Tensor) -> Tensor:
     return (output[:,0] - targ).pow(2).mean()
 
 # %% ../nbs/04_backprop.ipynb #5a9681e6
-def init_params(n_in: int=784, nh: int|Sequence[int]=50, n_out: int=1, # sizes: inputs, hidden units (one width per hidden layer), outputs
-                seed: int=42, dtype=torch.float32, bias_std: float=0.1 # the random numbers' seed, every tensor's dtype, the biases' std
+def init_params(n_in: int=784,             # inputs per row
+                nh: int|Sequence[int]=50,   # hidden units: one width per hidden layer
+                n_out: int=1,               # outputs
+                seed: int=42,               # the random numbers' seed
+                dtype=torch.float32,        # every tensor's dtype
+                bias_std: float=0.1         # the biases' std
                ) -> tuple:
     "Seeded `w1, b1, w2, b2, …`: weights with std `sqrt(2/fan_in)` before a ReLU and `1/sqrt(fan_in)` for the last."
     sizes = [n_in, *([nh] if isinstance(nh, int) else nh), n_out]

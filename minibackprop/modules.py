@@ -76,7 +76,8 @@ def _layers(layers: tuple, input_grad: bool) -> list:
 class Model(Module):
     "Layers and a loss (default `Mse()`): `model(x, targ)` returns the loss, `model.backward()` fills every parameter's `.g`; it trains the tensors it is given, in place."
     def __init__(self, *layers, # `Lin(w1, b1), Relu(), …` (any `Module`s), or weights and biases in pairs: w1, b1, w2, b2, …
-                 loss: Module|None=None, input_grad: bool=False # the loss module (default `Mse()`); from pairs, also compute `x.g`
+                 loss: Module|None=None, # the loss module (default `Mse()`)
+                 input_grad: bool=False  # from pairs, also compute `x.g`
                 ): self.layers, self.loss = _layers(layers, input_grad), Mse() if loss is None else loss
     def forward(self, x, targ):
         for l in self.layers: x = l(x)                      # `__call__`: each layer stores what its backward needs
