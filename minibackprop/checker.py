@@ -13,7 +13,7 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['HINTS', 'Status', 'CheckResult', 'Cause', 'Problem', 'Mistake', 'Pieces', 'Case', 'call_fn', 'Exercise']
+__all__ = ['HINTS', 'Status', 'CheckResult', 'Cause', 'Problem', 'Mistake', 'Pieces', 'Case', 'call_fn', 'ModuleCall', 'Exercise']
 
 # %% ../nbs/11_checker.ipynb #fb802aa2
 class Status(str, Enum):
@@ -134,6 +134,12 @@ def _off_kink(g, *shape, dtype=torch.float64, margin: float=0.1) -> Tensor:
     x = _randn(g, *shape, dtype=dtype)
     return torch.where(x < 0, x - margin, x + margin)
 
+def _targets(d, g) -> Tensor:
+    "Random class indices, not all equal (where all are equal, input[:, target] happens to give the right loss)."
+    t = torch.randint(0, d[1], (d[0],), generator=g)
+    if len(t) > 1 and d[1] > 1 and (t == t[0]).all(): t[0] = (t[0] + 1) % d[1]
+    return t
+
 def _dtype(t) -> str: return str(t.dtype).replace('torch.', '')
 def _shape(t: Tensor) -> str: return 'x'.join(map(str, t.shape)) or 'scalar'
 
@@ -152,6 +158,19 @@ def _describe(case: Case) -> str:
 
 # %% ../nbs/11_checker.ipynb #fdef8301
 def call_fn(fn: Callable, case: Case): return fn(*case.args.values())
+
+@dataclass
+class ModuleCall:
+    "How the checker drives your module class: build it from the case's `init`, call it on `args`, set `out.g`, `backward()`."
+    init: tuple
+    args: tuple
+    def __call__(self, cls: type, case: Case):
+        m = cls(*(case.args[k] for k in self.init))
+        out = m(*(case.args[k] for k in self.args))
+        if isinstance(out, Tensor) and 'out_g' in case.args: out.g = case.args['out_g']
+        elif isinstance(out, Tensor) and out.ndim: out.g = torch.ones_like(out)   # a loss that is not 0-d: named by its shape
+        m.backward()
+        return out
 
 @dataclass
 class Exercise:

@@ -15,7 +15,7 @@ except ImportError: fcntl = None   # Windows: there an open file cannot be delet
 
 # %% auto #0
 __all__ = ['MNIST_URL', 'MNIST_SHA256', 'FNAME', 'ENV_VAR', 'chunks', 'DataError', 'cache_dir', 'find_mnist', 'check_mnist',
-           'read_mnist', 'clean_partials', 'download', 'fetch_mnist', 'load_mnist']
+           'read_mnist', 'clean_partials', 'download', 'fetch_mnist', 'load_mnist', 'as_rows']
 
 # %% ../nbs/01_data.ipynb #02e2135a
 def chunks(x: Sequence, sz: int) -> Iterator:
@@ -239,3 +239,18 @@ def load_mnist(path: str|os.PathLike|None=None,   # mnist.pkl.gz (or any file of
     "MNIST as tensors `(x_train, y_train, x_valid, y_valid)`: 50,000/10,000 rows of 784 pixels in [0,1), int64 labels."
     (x_train, y_train), (x_valid, y_valid), _ = fetch_mnist(path, url, cache, progress)
     return tuple(torch.from_numpy(np.ascontiguousarray(a)) for a in (x_train, y_train.astype(np.int64), x_valid, y_valid.astype(np.int64)))
+
+# %% ../nbs/01_data.ipynb #40491db4
+def as_rows(x,                  # rows of inputs: a tensor, a NumPy array or nested lists
+            like: torch.Tensor|None,  # a parameter of the model: the rows get its dtype and device
+            who: str='predict', # the function named in an error
+            name: str='x'       # what the rows are called in it
+           ) -> torch.Tensor:
+    "`x` as a 2-D float tensor with `like`'s dtype and device (NumPy, lists and other float dtypes converted), or a clear error."
+    if not isinstance(x, torch.Tensor):
+        try: x = torch.as_tensor(x)
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f'{who}: {name} must be rows of numbers (a tensor or a NumPy array), got {type(x).__name__}') from None
+    if x.ndim != 2: raise ValueError(f'{who}: {name} must be 2-D (rows x features), got shape {tuple(x.shape)}')
+    if not x.dtype.is_floating_point: raise ValueError(f'{who}: {name} must hold floats, got {x.dtype} (use .float())')
+    return x if like is None else x.to(like.device, like.dtype)

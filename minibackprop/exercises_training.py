@@ -4,13 +4,12 @@
 
 # %% ../nbs/15_exercises_training.ipynb #ecdd0df2
 from __future__ import annotations
-from dataclasses import dataclass
 from typing import Callable
 import torch
 from torch import Tensor
 import torch.nn.functional as F
 from .backprop import MissingGradError
-from .checker import Case, CheckResult, Exercise, Mistake, Pieces, _randn
+from .checker import Case, CheckResult, Exercise, Mistake, ModuleCall, Pieces, _randn, _targets
 from .sandbox import Refusal
 from .verdict import check_exercise
 from .exercises import (Backward, LINEAR, RELU_FNS, MSE_LOSS, MSE_GRAD, RELU_GRAD, LIN_GRAD,
@@ -18,9 +17,9 @@ from .exercises import (Backward, LINEAR, RELU_FNS, MSE_LOSS, MSE_GRAD, RELU_GRA
 
 # %% auto #0
 __all__ = ['LIN_MODULE', 'RELU_MODULE', 'MSE_MODULE', 'LSE_FNS', 'LSM_FNS', 'NLL_LOSS', 'LOGSUMEXP', 'LOG_SOFTMAX', 'NLL',
-           'CROSS_ENTROPY', 'TRAIN_STEP', 'ACCURACY', 'FIT', 'Layers', 'ModuleCall', 'check_lin_module',
-           'check_relu_module', 'check_mse_module', 'Classes', 'check_logsumexp', 'check_log_softmax', 'check_nll',
-           'check_cross_entropy', 'Step', 'check_train_step', 'Loop', 'check_accuracy', 'check_fit']
+           'CROSS_ENTROPY', 'TRAIN_STEP', 'ACCURACY', 'FIT', 'Layers', 'check_lin_module', 'check_relu_module',
+           'check_mse_module', 'Classes', 'check_logsumexp', 'check_log_softmax', 'check_nll', 'check_cross_entropy',
+           'Step', 'check_train_step', 'Loop', 'check_accuracy', 'check_fit']
 
 # %% ../nbs/15_exercises_training.ipynb #beec1f1e
 class Layers(Backward):
@@ -34,19 +33,6 @@ class Layers(Backward):
     def Mse(self, inp, targ):
         loss = self.mse(inp, targ); self.mse_grad(inp, targ)
         return loss
-
-@dataclass
-class ModuleCall:
-    "How the checker drives your module class: build it from the case's `init`, call it on `args`, set `out.g`, `backward()`."
-    init: tuple
-    args: tuple
-    def __call__(self, cls: type, case: Case):
-        m = cls(*(case.args[k] for k in self.init))
-        out = m(*(case.args[k] for k in self.args))
-        if isinstance(out, Tensor) and 'out_g' in case.args: out.g = case.args['out_g']
-        elif isinstance(out, Tensor) and out.ndim: out.g = torch.ones_like(out)   # a loss that is not 0-d: named by its shape
-        m.backward()
-        return out
 
 # %% ../nbs/15_exercises_training.ipynb #c2a0e008
 def _with_out_g(make: Callable, keys: tuple) -> Callable:
@@ -126,12 +112,6 @@ def _logits(d, g) -> Tensor:
     if kind == 'large': x = x + 800.
     if kind == 'spread': x = x + torch.tensor([0., 800., -800., 400., -400.], dtype=dt).repeat(n)[:n, None]
     return x
-
-def _targets(d, g) -> Tensor:
-    "Random class indices, not all equal (where all are equal, input[:, target] happens to give the right loss)."
-    t = torch.randint(0, d[1], (d[0],), generator=g)
-    if len(t) > 1 and d[1] > 1 and (t == t[0]).all(): t[0] = (t[0] + 1) % d[1]
-    return t
 
 _LOGITS = [(4, 5, 'normal', _f64), (1, 7, 'normal', _f64), (6, 3, 'normal', _f32), (3, 6, 'large', _f64), (5, 4, 'spread', _f64)]
 _SHAPES = "x is n×c (n rows of c logits); "

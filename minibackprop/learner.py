@@ -12,7 +12,8 @@ from torch import Tensor, nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 from fastcore.docments import docments
-from .modules import as_rows, copy_state
+from .data import as_rows
+from .modules import copy_state
 from .losses import accuracy, check_targets
 
 # %% auto #0

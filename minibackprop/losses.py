@@ -9,8 +9,8 @@ from torch import Tensor
 from .modules import Module
 
 # %% auto #0
-__all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross_entropy', 'accuracy', 'LogSoftmax', 'Nll',
-           'CrossEntropyChain', 'onehot', 'ce_grad', 'CrossEntropy']
+__all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross_entropy', 'accuracy', 'onehot', 'ce_grad',
+           'CrossEntropy']
 
 # %% ../nbs/06_cross_entropy.ipynb #5b45feb8
 def logsumexp(x: Tensor, dim: int = -1, keepdim: bool = False) -> Tensor:
@@ -69,26 +69,6 @@ def accuracy(out: Tensor, targ: Tensor) -> Tensor:
     "Fraction of rows of `out` whose argmax equals `targ` (checked like `nll`'s targets)."
     t = check_targets(out, targ, 'accuracy')
     return (out.argmax(dim=1) == t).float().mean()
-
-# %% ../nbs/06_cross_entropy.ipynb #c7a82704
-class LogSoftmax(Module):
-    "`log_softmax` as a module; `bwd` sets `inp.g = out.g - softmax(inp) * out.g.sum(-1)`."
-    def forward(self, inp): return log_softmax(inp)
-    def bwd(self, out, inp): inp.g = out.g - out.exp() * out.g.sum(-1, keepdim=True)
-class Nll(Module):
-    "`nll` as a module (the last step, so its output gradient is 1); `bwd` puts `-1/n` at each row's target."
-    def forward(self, inp, targ): return nll(inp, targ)
-    def bwd(self, out, inp, targ):
-        t = check_targets(inp, targ, 'Nll', check_range=False)   # as int64; forward checked the range
-        inp.g = torch.zeros_like(inp)
-        inp.g[torch.arange(len(t), device=inp.device), t] = -1. / len(t)
-class CrossEntropyChain(Module):
-    "Cross entropy as its atomic steps `LogSoftmax` then `Nll`; `bwd` runs their backward passes in reverse."
-    def __init__(self): self.lsm, self.nll = LogSoftmax(), Nll()
-    def forward(self, inp, targ): return self.nll(self.lsm(inp), targ)
-    def bwd(self, out, inp, targ):
-        self.nll.backward()
-        self.lsm.backward()
 
 # %% ../nbs/06_cross_entropy.ipynb #7c0ff1e3
 def onehot(target: Tensor, c: int, dtype: torch.dtype = torch.float32, check: bool = True) -> Tensor:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import torch
 from fastcore.basics import patch
 from torch import Tensor
+from .data import as_rows
 from .backprop import lin, relu, mse, mse_grad, relu_grad, lin_grad, MissingGradError
 
 # %% auto #0
-__all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Model', 'copy_state', 'as_rows']
+__all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Model', 'copy_state']
 
 # %% ../nbs/05_modules.ipynb #dea018ed
 class Module:
@@ -151,16 +152,3 @@ def copy_state(dst: dict, # the model's tensors by name (copying into them write
     if bad: raise ValueError(f"{who}.load_state_dict: {'; '.join(bad)}")
     with torch.no_grad():
         for k, d in dst.items(): d.copy_(src[k])
-def as_rows(x,                  # rows of inputs: a tensor, a NumPy array or nested lists
-            like: Tensor|None,  # a parameter of the model: the rows get its dtype and device
-            who: str='predict', # the function named in an error
-            name: str='x'       # what the rows are called in it
-           ) -> Tensor:
-    "`x` as a 2-D float tensor with `like`'s dtype and device (NumPy, lists and other float dtypes converted), or a clear error."
-    if not isinstance(x, Tensor):
-        try: x = torch.as_tensor(x)
-        except (TypeError, ValueError, RuntimeError):
-            raise TypeError(f'{who}: {name} must be rows of numbers (a tensor or a NumPy array), got {type(x).__name__}') from None
-    if x.ndim != 2: raise ValueError(f'{who}: {name} must be 2-D (rows x features), got shape {tuple(x.shape)}')
-    if not x.dtype.is_floating_point: raise ValueError(f'{who}: {name} must hold floats, got {x.dtype} (use .float())')
-    return x if like is None else x.to(like.device, like.dtype)

@@ -6,7 +6,8 @@
 from __future__ import annotations
 import torch
 from torch import Tensor
-from .modules import as_rows, copy_state
+from .data import as_rows
+from .modules import copy_state
 from fastcore.basics import patch
 from .losses import cross_entropy, check_targets, softmax
 from .training import _pairs
