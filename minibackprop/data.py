@@ -240,7 +240,7 @@ def load_mnist(path: str|os.PathLike|None=None,   # mnist.pkl.gz (or any file of
     (x_train, y_train), (x_valid, y_valid), _ = fetch_mnist(path, url, cache, progress)
     return tuple(torch.from_numpy(np.ascontiguousarray(a)) for a in (x_train, y_train.astype(np.int64), x_valid, y_valid.astype(np.int64)))
 
-# %% ../nbs/01_data.ipynb #40491db4
+# %% ../nbs/01_data.ipynb #1ae2d20d
 def as_rows(x,                  # rows of inputs: a tensor, a NumPy array or nested lists
             like: torch.Tensor|None,  # a parameter of the model: the rows get its dtype and device
             who: str='predict', # the function named in an error
