@@ -43,7 +43,7 @@ class CheckResult:
 
 def _verdict(says: str, why: str) -> str: return says + (' ' if says == 'timed out' else ': ') * bool(why) + why
 
-# %% ../nbs/11_checker.ipynb #6be6969d
+# %% ../nbs/11_checker.ipynb #ad5c5d81
 class Cause(Enum):
     "Why an output is wrong, or a call went wrong, as the checker detected it; `HINTS` says what to do about each."
     NOT_SET = 'a .g not set'; RETURNED_NONE = 'returned None'; RETURNED_INSTEAD = 'returned a .g instead of setting it'
@@ -53,6 +53,7 @@ class Cause(Enum):
     NOT_REPEATABLE = 'different on a second call'; READ_OWN_G = '+= on a missing .g'; MISSING_G = '.g read before set'
     WRONG_INPUT = 'the wrong stored activation'
 
+# %% ../nbs/11_checker.ipynb #879b1320
 HINTS = {
     Cause.RETURNED_INSTEAD: "Assign it, `inp.g = …`: a backward function sets the .g of its inputs and returns nothing.",
     Cause.LIST: "Build the result with tensor operations (or convert it with torch.tensor).",
@@ -110,7 +111,7 @@ class Pieces:
         getattr(p, answer)(*args)
         return used
 
-# %% ../nbs/11_checker.ipynb #b4e693aa
+# %% ../nbs/11_checker.ipynb #d2d7573a
 @dataclass
 class Case:
     "One random case: the arguments your code is given, by name and in order; `extra` names tensors read after the call."
@@ -127,6 +128,7 @@ class Case:
             if hasattr(t, 'g') and not hasattr(like.tensors()[k], 'g'): del t.g
         return c
 
+# %% ../nbs/11_checker.ipynb #d91c02f8
 def _randn(g, *shape, dtype=torch.float64, scale: float=1.) -> Tensor: return torch.randn(*shape, generator=g, dtype=dtype) * scale
 
 def _off_kink(g, *shape, dtype=torch.float64, margin: float=0.1) -> Tensor:
@@ -140,6 +142,7 @@ def _targets(d, g) -> Tensor:
     if len(t) > 1 and d[1] > 1 and (t == t[0]).all(): t[0] = (t[0] + 1) % d[1]
     return t
 
+# %% ../nbs/11_checker.ipynb #4a7f9d0c
 def _dtype(t) -> str: return str(t.dtype).replace('torch.', '')
 def _shape(t: Tensor) -> str: return 'x'.join(map(str, t.shape)) or 'scalar'
 
@@ -148,6 +151,7 @@ def _kind(got) -> str:
     t = type(got)
     return 'a ' + (t.__name__ if t.__module__ == 'builtins' else f"{t.__module__.split('.')[0]}.{t.__name__}")
 
+# %% ../nbs/11_checker.ipynb #3f25b19e
 def _describe(case: Case) -> str:
     "The case as the lesson writes shapes: `inp 5x3, out 5x2, out.g 5x2, w 3x2, b 2 (float64)`, then any numbers."
     ts = [(k.replace('_g', '.g'), v) for k,v in case.args.items() if isinstance(v, Tensor)]
@@ -156,7 +160,7 @@ def _describe(case: Case) -> str:
     return ', '.join(shapes) + f" ({_dtype(fl[0])})" * bool(fl) + ''.join(
         f", {k} {v}" for k,v in case.args.items() if isinstance(v, (int, float)))
 
-# %% ../nbs/11_checker.ipynb #fdef8301
+# %% ../nbs/11_checker.ipynb #03d1ebe9
 def call_fn(fn: Callable, case: Case): return fn(*case.args.values())
 
 @dataclass
@@ -172,6 +176,7 @@ class ModuleCall:
         m.backward()
         return out
 
+# %% ../nbs/11_checker.ipynb #ea9ffc18
 @dataclass
 class Exercise:
     "One practice target: random cases, how your code is called, the reference pieces and the one that is the answer."
@@ -199,6 +204,7 @@ class Exercise:
         c = case.fresh()
         return _outputs(self, c, call_fn(getattr(pieces or self.pieces, self.answer), c))
 
+# %% ../nbs/11_checker.ipynb #c5250bdd
 class _Unpack(Exception): "Your code returned something other than the tuple that the exercise asks for."
 
 def _outputs(ex: Exercise, c: Case, returned) -> dict:

@@ -148,7 +148,7 @@ def save_plot(hist, path: Path, title: str) -> None:
         err.hist = hist
         raise err from e
 
-# %% ../nbs/21_cli.ipynb #4c8b2cc3
+# %% ../nbs/21_cli.ipynb #c10015ae
 echo = partial(print, flush=True)   # print a line now, even when stdout is a file or a pipe
 
 def _isatty(f) -> bool: return f is not None and not f.closed and f.isatty()
@@ -165,6 +165,7 @@ def _fit(o: SimpleNamespace, model, data: tuple, bar: bool):
         else: warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     return hist
 
+# %% ../nbs/21_cli.ipynb #e8a513a9
 def _run(o: SimpleNamespace):
     "Load the data, build and train the model, print the results as they come, save the plot; return the `History`."
     import torch

@@ -126,7 +126,7 @@ def read_mnist(fname: str|os.PathLike, cached: bool=False) -> tuple:
                else f'Give a file of that layout: float32 rows in [0, 1), one integer label per row.')
         raise DataError(f'{fname} {e}. {fix}') from e
 
-# %% ../nbs/01_data.ipynb #9b8dcd4f
+# %% ../nbs/01_data.ipynb #b58bb337
 def _held(p: Path) -> bool:
     "Whether a running download holds `p` (its lock); on Windows the `unlink` of an open file fails instead."
     if fcntl is None: return False
@@ -135,6 +135,7 @@ def _held(p: Path) -> bool:
         except BlockingIOError: return True
     return False
 
+# %% ../nbs/01_data.ipynb #db6d4e25
 def clean_partials(folder: str|os.PathLike) -> list[Path]:
     "Delete the `mnist.pkl.gz.*.part` files in `folder` that no running download holds; return them."
     gone = []
@@ -147,6 +148,7 @@ def clean_partials(folder: str|os.PathLike) -> list[Path]:
         except OSError: pass                       # not ours to delete, or already gone
     return gone
 
+# %% ../nbs/01_data.ipynb #67cdd183
 @contextmanager
 def _part_file(dest: Path):
     "A new `dest.*.part` file beside `dest`, open for writing and locked; deleted at the end unless renamed."
@@ -164,7 +166,7 @@ def _part_file(dest: Path):
             yield out, Path(tmp)
     finally: Path(tmp).unlink(missing_ok=True)
 
-# %% ../nbs/01_data.ipynb #14edea9d
+# %% ../nbs/01_data.ipynb #58d986e9
 def _fetch(url, out, timeout, deadline, progress) -> tuple[int, int]:
     "Copy `url` into the open file `out`, giving up after `deadline` seconds: `(bytes got, bytes announced or 0)`."
     end = time.monotonic() + deadline
@@ -181,6 +183,7 @@ def _fetch(url, out, timeout, deadline, progress) -> tuple[int, int]:
         if bar: bar.on_iter_end()
     return got, size
 
+# %% ../nbs/01_data.ipynb #52eba21c
 def _progress(size):
     "A fastprogress bar counting bytes up to `size`."
     from fastprogress.fastprogress import progress_bar
@@ -194,6 +197,7 @@ def _sha256(fname) -> str:
         while block := f.read(1 << 20): h.update(block)
     return h.hexdigest()
 
+# %% ../nbs/01_data.ipynb #f168628a
 def download(url: str,                     # where to get `mnist.pkl.gz`
              dest: str|os.PathLike,        # the file to write, only once it is complete and checked
              progress: bool=True,          # show a progress bar

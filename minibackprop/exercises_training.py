@@ -97,7 +97,7 @@ class Classes(Pieces):
                 "nll(log_softmax(x), t).", lambda s, i, t: s.nll(i, t)),
     ]
 
-# %% ../nbs/15_exercises_training.ipynb #d47917ef
+# %% ../nbs/15_exercises_training.ipynb #a681798e
 LSE_FNS = Refusal('a library logsumexp', {torch.logsumexp: 'torch.logsumexp', Tensor.logsumexp: 'Tensor.logsumexp',
                   torch.special.logsumexp: 'torch.special.logsumexp'}, "m + log(sum(exp(x - m))), m each row's maximum.")
 LSM_FNS = Refusal('a library log_softmax', {F.log_softmax: 'F.log_softmax', Tensor.log_softmax: 'Tensor.log_softmax',
@@ -113,6 +113,7 @@ def _logits(d, g) -> Tensor:
     if kind == 'spread': x = x + torch.tensor([0., 800., -800., 400., -400.], dtype=dt).repeat(n)[:n, None]
     return x
 
+# %% ../nbs/15_exercises_training.ipynb #176ac7be
 _LOGITS = [(4, 5, 'normal', _f64), (1, 7, 'normal', _f64), (6, 3, 'normal', _f32), (3, 6, 'large', _f64), (5, 4, 'spread', _f64)]
 _SHAPES = "x is n×c (n rows of c logits); "
 LOGSUMEXP = Exercise('logsumexp', 'logsumexp(x)', lambda d, g: Case(dict(x=_logits(d, g))), _LOGITS, Classes(), 'logsumexp',
@@ -132,6 +133,7 @@ def check_logsumexp(logsumexp: Callable, dims: list|None=None, seed: int=0) -> C
     "Check your `logsumexp(x)`: `log(sum(exp(x)))` of each row, stable for large logits."
     return check_exercise(LOGSUMEXP, logsumexp, dims, seed)
 
+# %% ../nbs/15_exercises_training.ipynb #6d63b2bd
 def check_log_softmax(log_softmax: Callable, dims: list|None=None, seed: int=0) -> CheckResult:
     "Check your `log_softmax(x)`, row by row, stable for large logits (the log-sum-exp trick)."
     return check_exercise(LOG_SOFTMAX, log_softmax, dims, seed)

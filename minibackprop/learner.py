@@ -43,7 +43,7 @@ class Callback:
 
 EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_batch', 'after_train', 'after_epoch', 'after_fit')
 
-# %% ../nbs/08_learner.ipynb #d22264dd
+# %% ../nbs/08_learner.ipynb #46881714
 def _first_bad(x: Tensor, name: str) -> None:
     "A `ValueError` naming the first NaN or infinite entry of `x` by row (and column)."
     bad = ~torch.isfinite(x)
@@ -52,6 +52,7 @@ def _first_bad(x: Tensor, name: str) -> None:
     what = 'NaN' if x[(i, *j)].isnan() else 'an infinity'
     raise ValueError(f'fit: {name} has {what} at row {i}' + (f', column {j[0]}' if j else ''))
 
+# %% ../nbs/08_learner.ipynb #4f1009bc
 def _targets(y, x: Tensor, c: int, name: str) -> Tensor:
     "`y` as a tensor beside `x`: one target per row; class indices (int64, in `[0, c)`) or finite floats."
     y = torch.as_tensor(y, device=x.device)
@@ -64,6 +65,7 @@ def _targets(y, x: Tensor, c: int, name: str) -> Tensor:
         raise ValueError(f'fit: {name} has class {y[i].item()} at row {i}, but the model has {c} outputs (classes 0 to {c - 1})')
     return y.long()
 
+# %% ../nbs/08_learner.ipynb #b904d385
 def check_data(model: Trainable, x_train, y_train, x_valid, y_valid) -> tuple:
     "The four tensors ready to train on, or a `ValueError` naming the set (and row, column) of the first problem."
     ps = model.parameters()
@@ -259,7 +261,7 @@ class DivergenceCheck(Callback):
     def after_epoch(self, learn):
         if not math.isfinite(learn.valid_loss): self._fail(learn, f'validation loss became {learn.valid_loss} after epoch {learn.epoch + 1}')
 
-# %% ../nbs/08_learner.ipynb #a7a0ea1b
+# %% ../nbs/08_learner.ipynb #9d3622e9
 class LinearDecay(Callback):
     "Decay the learning rate linearly from `learn.lr` to 0 over the whole fit, one step at a time."
     order = -10
@@ -267,6 +269,7 @@ class LinearDecay(Callback):
     def before_batch(self, learn): learn.lr = self.peak * (1 - learn.n_iter / learn.n_steps)
     def after_fit(self, learn): learn.lr = self.peak
 
+# %% ../nbs/08_learner.ipynb #cbd54e8c
 class ArgError(ValueError):
     "A bad argument: `name` is the parameter, `problem` what is wrong with it, so a caller can name it its own way (the CLI: `--name`)."
     def __init__(self, name: str, problem: str): super().__init__(f'{name} {problem}'); self.name, self.problem = name, problem
@@ -281,12 +284,14 @@ def check_device(device: str|torch.device) -> torch.device:
     if dev.type == 'mps' and not torch.backends.mps.is_available(): raise ArgError('device', f'{device}: MPS is not available on this machine')
     return dev
 
+# %% ../nbs/08_learner.ipynb #082a31e9
 def default_device() -> torch.device:
     "CUDA if this machine has it, else Apple's MPS, else the CPU."
     if torch.cuda.is_available(): return torch.device('cuda')
     if torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
 
+# %% ../nbs/08_learner.ipynb #63fe2001
 class DeviceCB(Callback):
     "Move the model and the data to `device` (default `default_device()`) before training."
     order = -20
@@ -321,12 +326,13 @@ class LogLines(Callback):
         if len(h.epochs) == 1: self.log(h.table().splitlines()[0])
         self.log(h.row())
 
-# %% ../nbs/08_learner.ipynb #0645acc8
+# %% ../nbs/08_learner.ipynb #6fe26c59
 @runtime_checkable
 class Diagnosable(Protocol):
     "A model that can say what a step would do, layer by layer, without taking it (our `Model`)."
     def diagnose(self, xb: Tensor, yb: Tensor, lr: float) -> dict: ...
 
+# %% ../nbs/08_learner.ipynb #76ef2771
 class Diagnostics(Callback):
     "Every `every` steps, record `model.diagnose` (per layer: gradient norm, update/weight ratio, dead units) in `history.diagnostics`."
     def __init__(self, every: int=10):
@@ -344,6 +350,7 @@ class Diagnostics(Callback):
         vals = torch.stack([torch.stack([v.double() for v in r.values()]) for r in self.recs]).tolist()   # one read-back
         learn.history.diagnostics += [{'step': s, **dict(zip(self.recs[0], v))} for s, v in zip(self.steps, vals)]
 
+# %% ../nbs/08_learner.ipynb #e748ebe7
 class StalledWarning(UserWarning): "Training has stalled: the model ignores its input and does no better than chance."
 
 class StallCheck(Callback):

@@ -83,7 +83,7 @@ class Row:
     def passed(self) -> bool: return self.status == 'passed'
     def __str__(self): return _verdict(self.status, self.detail)
 
-# %% ../nbs/16_practice.ipynb #d13a001b
+# %% ../nbs/16_practice.ipynb #607159c4
 def run_notebook(path: Path, timeout: float=120.) -> tuple[dict, dict]:
     "Run the notebook at `path` as Run All does, in a fresh Jupyter kernel, for at most `timeout` seconds in all: the results "
     "its checks reported, by exercise, and what stopped each check cell that reported none, by check function."
@@ -119,6 +119,7 @@ def run_notebook(path: Path, timeout: float=120.) -> tuple[dict, dict]:
         os.unlink(results)
     return reported, stopped
 
+# %% ../nbs/16_practice.ipynb #fb402280
 def check_folder(folder: str|Path, timeout: float=120.) -> list[Row]:
     "Run every exercise notebook in `folder` (one learner's), each in a fresh kernel: one `Row` per exercise of the blanks."
     folder, rows = Path(folder), []
@@ -161,7 +162,7 @@ def write_csv(rows: list[Row], path: str|Path):
         w.writerow(['learner', 'notebook', 'exercise', 'status', 'detail'])
         w.writerows([r.learner, r.notebook, r.exercise, r.status, r.detail] for r in rows)
 
-# %% ../nbs/16_practice.ipynb #d13a0022
+# %% ../nbs/16_practice.ipynb #9ae00425
 class _Usage(Exception): "A mistake in how the command was called."
 
 def _parser() -> argparse.ArgumentParser:
@@ -176,6 +177,7 @@ def _parser() -> argparse.ArgumentParser:
     p.error = error
     return p
 
+# %% ../nbs/16_practice.ipynb #a02b8f30
 def exercises_command(argv: list[str]) -> int:
     "`minibackprop exercises [DIR]` copies the blank notebooks; `--check DIR ...` runs them and prints where each learner stands."
     try:

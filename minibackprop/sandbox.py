@@ -19,13 +19,14 @@ from .checker import Case, Cause, CheckResult, Exercise, HINTS, Status, _Unpack,
 __all__ = ['TIME_LIMIT', 'TIME_PER_ELEMENT', 'AUTOGRAD', 'PRINT_LIMIT', 'TimedOut', 'time_limit', 'Refusal', 'Refused', 'Guard',
            'capped_output']
 
-# %% ../nbs/12_sandbox.ipynb #bdd4fc11
+# %% ../nbs/12_sandbox.ipynb #f13c3890
 TIME_LIMIT = 3.0           # seconds for one call of your code on a small case...
 TIME_PER_ELEMENT = 1e-6    # ...plus this much per number in the case's tensors
 
 class TimedOut(BaseException):
     "Your code ran past its time limit (a BaseException, so that an `except Exception` in your code does not catch it)."
 
+# %% ../nbs/12_sandbox.ipynb #23ba936b
 def _stop_frames(frame, outer, seconds: float):
     "From now on, make every line of the frames from `frame` up to `outer` (your code's) raise `TimedOut`."
     def stop(f, event, arg):
@@ -34,6 +35,7 @@ def _stop_frames(frame, outer, seconds: float):
     sys.settrace(lambda *a: None)                 # tracing on, without tracing the calls made from now on
     while frame is not None and frame is not outer: frame.f_trace, frame = stop, frame.f_back
 
+# %% ../nbs/12_sandbox.ipynb #907ad4be
 def _poke(seconds: float, fired: threading.Event, done: threading.Event):
     "After `seconds`, interrupt the main thread every 50 ms until `done` (where there is no SIGALRM)."
     if done.wait(seconds): return
@@ -42,6 +44,7 @@ def _poke(seconds: float, fired: threading.Event, done: threading.Event):
         _thread.interrupt_main()
         if done.wait(0.05): return
 
+# %% ../nbs/12_sandbox.ipynb #5c5df4ed
 @contextmanager
 def time_limit(seconds: float, alarm: bool=hasattr(signal, 'setitimer')):
     "Raise `TimedOut` in the code inside once `seconds` have passed, then on every line of it, so that no `except` keeps it running."
@@ -64,6 +67,7 @@ def time_limit(seconds: float, alarm: bool=hasattr(signal, 'setitimer')):
             time.sleep(0)                             # a signal already on its way is handled here, by `handler`
         finally: signal.signal(sig, old); sys.settrace(trace)
 
+# %% ../nbs/12_sandbox.ipynb #8e5bb5c4
 def _traced(seconds: float, trace):
     "`time_limit` in a thread other than the main one, which gets no signals: a tracer looks at the clock at every opcode."
     deadline = time.monotonic() + seconds
@@ -125,7 +129,7 @@ def capped_output(limit: int=PRINT_LIMIT):
         sys.stdout = old
         if out.cut: print(f"\n… and {out.cut:,} more characters printed by your code, not shown (only the first {limit:,} are)")
 
-# %% ../nbs/12_sandbox.ipynb #8de8ac25
+# %% ../nbs/12_sandbox.ipynb #80099fec
 _LIB_DIRS = tuple(str(Path(m.__file__).parent) for m in (torch, minibackprop))
 
 def _where(e: BaseException) -> str:
@@ -134,6 +138,7 @@ def _where(e: BaseException) -> str:
     if not yours: return ''                      # e.g. a function that takes the wrong arguments
     return f" in {yours[-1].name}, line {yours[-1].lineno}" + (f": {yours[-1].line.strip()}" if yours[-1].line else '')
 
+# %% ../nbs/12_sandbox.ipynb #d1e047f5
 def _first_line(e: BaseException) -> str: return (str(e).strip().splitlines() or [''])[0][:200]
 
 def _call(ex: Exercise, fn, c: Case, at: str):
@@ -146,6 +151,7 @@ def _call(ex: Exercise, fn, c: Case, at: str):
         return _outputs(ex, c, returned), returned
     except BaseException as e: return _ended(ex, e, guard, c, at)
 
+# %% ../nbs/12_sandbox.ipynb #24306a16
 def _result(ex: Exercise, status: Status, message: str, mistakes: list=(), detail: str='') -> CheckResult:
     return CheckResult(ex.name, status, message, list(mistakes), detail)
 
@@ -179,7 +185,7 @@ def _ended(ex: Exercise, e: BaseException, guard: Guard, c: Case, at: str) -> Ch
 def _todo(ex: Exercise, why: str) -> CheckResult:
     return _result(ex, Status.TODO, f"… {ex.name}: not written yet ({why}). Write it, run its cell, then run this check again.")
 
-# %% ../nbs/12_sandbox.ipynb #972d399a
+# %% ../nbs/12_sandbox.ipynb #e4f8acac
 def _names(e: BaseException, c: Case) -> dict:
     "The tensors in sight, by id: the case's, then your functions' local variables, outermost function first."
     names = {id(t): k for k,t in c.tensors().items()}
@@ -189,6 +195,7 @@ def _names(e: BaseException, c: Case) -> dict:
                 if isinstance(v, Tensor): names.setdefault(id(v), k)
     return names
 
+# %% ../nbs/12_sandbox.ipynb #5c33e51a
 def _parents(made: dict, t: Tensor) -> list: return [a for a in made.get(id(t), (0, 0, []))[2] if a is not t]
 
 def _ancestors(made: dict, t: Tensor) -> set:
@@ -198,6 +205,7 @@ def _ancestors(made: dict, t: Tensor) -> set:
         if id(a) not in seen: seen.add(id(a)); todo += _parents(made, a)
     return seen
 
+# %% ../nbs/12_sandbox.ipynb #77bcf54c
 def _named_parents(made: dict, names: dict, t: Tensor) -> list:
     "The named tensors that `t` was computed from, through unnamed intermediates."
     out, todo = [], _parents(made, t)
@@ -207,6 +215,7 @@ def _named_parents(made: dict, names: dict, t: Tensor) -> list:
         else: todo += _parents(made, a)
     return out
 
+# %% ../nbs/12_sandbox.ipynb #89919b10
 _OPS = {'__matmul__': '@', 'matmul': '@', '__add__': '+', 'add': '+', '__sub__': '-', 'sub': '-', '__mul__': '*', 'mul': '*'}
 
 def _desc(made: dict, names: dict, t: Tensor, depth: int=0) -> str:
@@ -217,6 +226,7 @@ def _desc(made: dict, names: dict, t: Tensor, depth: int=0) -> str:
     ins, op = [_desc(made, names, a, depth + 1) for a in args], _OPS.get(getattr(f, '__name__', ''))
     return f" {op} ".join(ins) if op and len(ins) == 2 else f"{getattr(f, '__name__', 'op')}({', '.join(ins)})"
 
+# %% ../nbs/12_sandbox.ipynb #14fd7593
 def _why_no_g(ex: Exercise, e: BaseException, guard: Guard, c: Case) -> str:
     "Why a `.g` was missing: a `+=` on a gradient your code should assign, a layer given the wrong input, or the order."
     names, obj, made = _names(e, c), getattr(e, 'obj', None), guard.made or {}
