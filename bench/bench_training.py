@@ -17,7 +17,7 @@ beside a plain loop: `FastMLP`'s epoch through `Learner.fit` with `fit`'s callba
 slow phases of a shared machine hit all of them alike); we report the median of `--runs` rounds. Beside them, the
 BLAS floor: the same epoch's matrix products alone (`x@w1`, `h@w2`, `g@w2.T`, `h.T@g`, `x.T@hg`), the least any
 implementation of this network must spend. `Model` is the lesson's clear version built from `Module`s; `FastMLP`
-is the library's fused variant, tested equal to it in `nbs/20_training_checks.ipynb`. On CUDA two more rows: `FastMLP`
+is the library's fused variant, tested equal to it in `nbs/22_training_checks.ipynb`. On CUDA two more rows: `FastMLP`
 replayed as a CUDA graph (`Graphed`), and the same epoch on this machine's CPU (`FastMLP` and autograd), so that the
 graph is measured against autograd on the same GPU and against the CPU in one run.
 

@@ -10,8 +10,8 @@ the page shows and the frames of the JavaScript player. Last, it scrolls each ce
 saves a screenshot, `<notebook>-<cell>.png`, in `--out`, for a person to look at. It refuses to run if Graphviz
 is installed, since the point is to show the graph without it.
 
-    python tools/jupyterlab_screenshot.py                            # nbs/03_calculus.ipynb, PNGs in /tmp/jupyterlab_check
-    python tools/jupyterlab_screenshot.py nbs/10_confusions.ipynb --out /tmp/shots
+    python tools/jupyterlab_screenshot.py                            # nbs/03_forward.ipynb, PNGs in /tmp/jupyterlab_check
+    python tools/jupyterlab_screenshot.py nbs/12_confusions.ipynb --out /tmp/shots
 """
 import argparse, base64, importlib.util, json, os, secrets, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 from pathlib import Path
@@ -109,7 +109,7 @@ def check(nb_path: Path, out: Path, page: Page, lab_url: str, token: str, timeou
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('notebooks', nargs='*', default=['nbs/03_calculus.ipynb'], help='notebooks to check (default: nbs/03_calculus.ipynb)')
+    p.add_argument('notebooks', nargs='*', default=['nbs/03_forward.ipynb'], help='notebooks to check (default: nbs/03_forward.ipynb)')
     p.add_argument('--out', default='/tmp/jupyterlab_check', help='folder for the screenshots')
     p.add_argument('--chromium', default=shutil.which('chromium') or '/usr/bin/chromium', help='the Chromium binary')
     p.add_argument('--timeout', type=float, default=300, help='seconds allowed for Run All of one notebook')
