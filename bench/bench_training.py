@@ -62,7 +62,7 @@ def floor_fn(batches, params):
 
 def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int, gpu_rows: bool = False) -> dict:
     "Functions that each train one epoch with the library's `step` from the same initial weights on the same batches, and the BLAS floor; `gpu_rows` (on by default on CUDA) adds the CUDA graph, and the CPU for comparison."
-    from minibackprop.backprop import init_params
+    from minibackprop.training import init_params
     from minibackprop.modules import Model
     from minibackprop.losses import CrossEntropy
     from minibackprop.training import torch_mlp
@@ -104,7 +104,7 @@ def learner_rows(x, y, perm, w0, bs: int, lr: float, seed: int) -> dict:
 
 def bench_training(args) -> dict:
     from minibackprop.data import load_mnist
-    from minibackprop.matmul import compare_ms
+    from minibackprop.utils import compare_ms
     x_train, y_train, _, _ = load_mnist()
     x_train, y_train = x_train.to(args.device), y_train.to(args.device)
     perm = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(args.seed)).to(args.device)
@@ -126,6 +126,7 @@ def bench_training(args) -> dict:
 
 
 def bench_matmul(args) -> dict | None:
+    from minibackprop.utils import time_ms
     try: from minibackprop import matmul as mm
     except ImportError as e:
         print(f'\nmatmul ladder skipped: {e}'); return None
@@ -141,8 +142,8 @@ def bench_matmul(args) -> dict | None:
     print(f'\nmatmul ladder ({th} thread(s)): seconds per call')
     print(f"{'rung':<20}{'5x784 @ 784x10':>16}{'vs previous':>13}{'vs loops':>10}{'10000x784 @ 784x10':>20}")
     for name, f in rungs:
-        t = mm.time_ms(lambda: f(small, w), 0.5 if name == 'matmul_loops' else 0.2, th) / 1e3
-        tb = mm.time_ms(lambda: f(big, w), 0.2, th) / 1e3 if name not in ('matmul_loops', 'matmul_elementwise') else None
+        t = time_ms(lambda: f(small, w), 0.5 if name == 'matmul_loops' else 0.2, th) / 1e3
+        tb = time_ms(lambda: f(big, w), 0.2, th) / 1e3 if name not in ('matmul_loops', 'matmul_elementwise') else None
         loops = loops or t
         res[name] = dict(small=t, big=tb)
         print(f"{name:<20}{t:>16.2e}{(f'{prev / t:.1f}x' if prev else ''):>13}{f'{loops / t:.0f}x':>10}"

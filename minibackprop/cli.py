@@ -34,7 +34,7 @@ def make_mlp(impl: str,                       # a key of `mlp_constructors()`
              n_out: int,                      # classes (10 for MNIST)
              seed: int = 42):                 # seed of `init_params`
     "A fresh MLP `n_in`→`nh`…→`n_out`, ReLUs between, from `init_params(seed)`, built by `impl`'s constructor."
-    from minibackprop.backprop import init_params
+    from minibackprop.training import init_params
     mlps = mlp_constructors()
     if impl not in mlps: raise ValueError(f"unknown implementation {impl!r}: use one of {', '.join(mlps)}")
     return mlps[impl](*init_params(n_in, nh, n_out, seed=seed))

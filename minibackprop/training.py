@@ -9,7 +9,7 @@ import torch
 from torch import Tensor, nn
 
 # %% auto #0
-__all__ = ['torch_mlp']
+__all__ = ['torch_mlp', 'init_params']
 
 # %% ../nbs/07_training.ipynb #6b24624d
 def _pairs(params: Sequence[Tensor], who: str) -> list:
@@ -25,3 +25,24 @@ def torch_mlp(*params: Tensor) -> nn.Sequential:
         with torch.no_grad(): l.weight.copy_(w.T); l.bias.copy_(b)
         lins.append(l)
     return nn.Sequential(*[m for l in lins[:-1] for m in (l, nn.ReLU())], lins[-1])
+
+# %% ../nbs/08_learner.ipynb #58c8ef0c
+import math
+from .utils import check_whole
+
+def init_params(n_in: int=784,             # inputs per row
+                nh: int|Sequence[int]=50,   # hidden units: one width per hidden layer
+                n_out: int=1,               # outputs
+                seed: int=42,               # the random numbers' seed
+                dtype=torch.float32,        # every tensor's dtype
+                bias_std: float=0.1         # the biases' std
+               ) -> tuple:
+    "Seeded `w1, b1, w2, b2, …`: weights with std `sqrt(2/fan_in)` before a ReLU and `1/sqrt(fan_in)` for the last."
+    sizes = [n_in, *([nh] if isinstance(nh, int) else nh), n_out]
+    for s in sizes: check_whole(s, 'init_params: every layer size')
+    g, ps = torch.Generator().manual_seed(seed), []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        w = torch.randn(a, b, generator=g, dtype=dtype)
+        w = w / math.sqrt(a) if i == len(sizes) - 2 else w * math.sqrt(2 / a)   # a ReLU follows all but the last
+        ps += [w, torch.randn(b, generator=g, dtype=dtype) * bias_std]
+    return tuple(ps)
