@@ -123,15 +123,14 @@ def fit(self: Learner, epochs: int=1, cbs: Callback|list|None=None) -> Learner:
     finally: self('after_fit')
     return self
 
-# %% ../nbs/08_learner.ipynb #2b661651
+# %% ../nbs/08_learner.ipynb #3e7a182b
 @patch
 def _one_epoch(self: Learner):
     self.model.train(); t0, self.losses, self.sizes = time.perf_counter(), [], []
-    perm = torch.randperm(len(self.x_train), generator=self.gen).to(self.x_train.device)
-    self.xs, self.ys, self.batches = self.x_train[perm], self.y_train[perm], range(0, len(perm), self.bs)
+    self.batches = torch.randperm(len(self.x_train), generator=self.gen).to(self.x_train.device).split(self.bs)
     try:
         self('before_epoch')
-        for i in self.batches: self._one_batch(i)
+        for idx in self.batches: self._one_batch(idx)
     except CancelEpochException: pass
     self.train_losses = torch.stack(self.losses).tolist() if self.losses else []      # the epoch's one read-back
     self.history.losses += self.train_losses; self('after_train'); self._validate()
@@ -141,8 +140,8 @@ def _one_epoch(self: Learner):
                                     **self.metrics, time=time.perf_counter() - t0))
     self('after_epoch')
 @patch
-def _one_batch(self: Learner, i: int):
-    self.xb, self.yb = self.xs[i:i + self.bs], self.ys[i:i + self.bs]
+def _one_batch(self: Learner, idx: Tensor):
+    self.xb, self.yb = self.x_train.index_select(0, idx), self.y_train.index_select(0, idx)
     try:
         self('before_batch')
         for s, e in zip(STEPS, ('after_predict', 'after_loss', 'after_backward', 'after_step')): self._steps[s](); self(e)
@@ -209,7 +208,10 @@ class SchedCB(Callback):
     def before_fit(self, learn): self.sched_ = self.sched(learn.opt)
     def after_step(self, learn): self.sched_.step()
 
-# %% ../nbs/09_callbacks.ipynb #4995d219
+# %% ../nbs/09_callbacks.ipynb #410c4a73
+import os, pickle
+from pathlib import Path
+
 @patch
 def save(self: Learner, path: str|os.PathLike) -> Path:
     "Write `state_dict()` to `path` (a temporary file, then renamed into place); returns the path."
