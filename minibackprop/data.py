@@ -100,7 +100,7 @@ class _ArraysOnly(pickle.Unpickler):
         if module == 'numpy.core.multiarray' and hasattr(np, '_core'): module = 'numpy._core.multiarray'   # NumPy 2
         return super().find_class(module, name)
 
-# %% ../nbs/19_data_files.ipynb #69ce33a6
+# %% ../nbs/19_data_files.ipynb #876ea1e9
 def _check_split(name: str, x, y) -> list:
     "Problems with one `(x, y)` split, as a list of strings."
     if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray)): return [f'{name} is not a pair of arrays']
@@ -108,10 +108,10 @@ def _check_split(name: str, x, y) -> list:
     if x.ndim != 2 or not len(x) or not x.shape[1]:
         errs.append(f'x_{name} has shape {x.shape}, expected (rows, features)')
     elif y.shape != x.shape[:1]: errs.append(f'y_{name} has shape {y.shape}, expected ({len(x)},): a label per row')
-    if x.dtype != np.float32: errs.append(f'x_{name} has dtype {x.dtype}, expected float32')
+    if x.dtype.kind != 'f': errs.append(f'x_{name} has dtype {x.dtype}, expected floats (pixels in [0, 1])')
     if y.dtype.kind not in 'iu': errs.append(f'y_{name} has dtype {y.dtype}, expected integers')
     if errs: return errs
-    if not (np.isfinite(x).all() and x.min() >= 0 and x.max() < 1): errs.append(f'x_{name} has pixels outside [0, 1)')
+    if not (np.isfinite(x).all() and x.min() >= 0 and x.max() <= 1): errs.append(f'x_{name} has pixels outside [0, 1]')
     if y.min() < 0: errs.append(f'y_{name} has negative labels')
     return errs
 
@@ -142,7 +142,7 @@ def _read(fname) -> tuple:
     except ValueError as e: raise ValueError(f'is not in the layout of {FNAME}: {e}') from e
     return data
 
-# %% ../nbs/19_data_files.ipynb #f45401c3
+# %% ../nbs/19_data_files.ipynb #8d642333
 def read_mnist(fname: str|os.PathLike, # the file to read
                cached: bool=False      # whether it is the cache's own download, which may be deleted and fetched again
               ) -> tuple:
@@ -152,7 +152,7 @@ def read_mnist(fname: str|os.PathLike, # the file to read
     except ValueError as e:
         fix = (f'Delete it and run again to download a fresh copy, or set ${ENV_VAR} to a good copy of {FNAME}.'
                if cached else 'The file is corrupt: replace it with a good copy.' if isinstance(e, _Corrupt)
-               else 'Give a file of that layout: float32 rows in [0, 1), one integer label per row.')
+               else 'Give a file of that layout: rows of floats in [0, 1], one integer label per row.')
         raise DataError(f'{fname} {e}. {fix}') from e
 
 # %% ../nbs/19_data_files.ipynb #30634c9c
@@ -266,13 +266,13 @@ def fetch_mnist(path: str|os.PathLike|None=None, # mnist.pkl.gz or its folder (d
         f = download(url, folder/FNAME, progress=progress, git_id=MNIST_GIT_ID if url == MNIST_URL else None)
     return read_mnist(f, cached=cached)
 
-# %% ../nbs/19_data_files.ipynb #d77b9c01
+# %% ../nbs/19_data_files.ipynb #e9bacfc7
 def load_mnist(path: str|os.PathLike|None=None, # mnist.pkl.gz (or a file of its layout) or its folder
                url: str=MNIST_URL,               # where to download it from when it is nowhere
                cache: str|os.PathLike|None=None, # the cache folder; default `cache_dir()`
                progress: bool=True               # show a progress bar while downloading
               ) -> tuple:
-    "MNIST as tensors `(x_train, y_train, x_valid, y_valid)`: float32 rows of pixels in [0, 1), int64 labels."
+    "MNIST as tensors `(x_train, y_train, x_valid, y_valid)`: float32 rows of pixels in [0, 1], int64 labels."
     (x_train, y_train), (x_valid, y_valid), _ = fetch_mnist(path, url, cache, progress)
-    xs = (x_train, y_train.astype(np.int64), x_valid, y_valid.astype(np.int64))
+    xs = (x_train.astype(np.float32), y_train.astype(np.int64), x_valid.astype(np.float32), y_valid.astype(np.int64))
     return tuple(torch.from_numpy(np.ascontiguousarray(a)) for a in xs)
