@@ -117,14 +117,15 @@ class StallCheck(Callback):
                                      f'the same output (every ReLU dead?), and its {self.metric} {v:.4f} is that of always '
                                      f'answering one class; try a lower learning rate than {self.lr:g}'))
 
-# %% ../nbs/09_callbacks.ipynb #d61340a8
+# %% ../nbs/09_callbacks.ipynb #f4e121f5
 class Schedule(Callback):
     "Set the learning rate before every step to the peak (the rate when the fit starts) times `factor(pos)`."
     order = -10
     def factor(self, pos: float) -> float: raise NotImplementedError('a Schedule defines factor(pos), pos from 0 to 1')
     def before_fit(self, learn): self.peak = learn.lr
     def before_batch(self, learn): learn.lr = self.peak * self.factor(learn.n_iter / learn.n_steps)
-    def after_fit(self, learn): learn.lr = self.peak
+    def after_fit(self, learn):
+        if hasattr(self, 'peak'): learn.lr = self.peak   # (a fit stopped before before_fit has nothing to restore)
 
 class LinearDecay(Schedule):
     "The learning rate linearly from the peak down to 0 over the fit."

@@ -208,7 +208,10 @@ class SchedCB(Callback):
     def before_fit(self, learn): self.sched_ = self.sched(learn.opt)
     def after_step(self, learn): self.sched_.step()
 
-# %% ../nbs/09_callbacks.ipynb #4995d219
+# %% ../nbs/09_callbacks.ipynb #410c4a73
+import os, pickle
+from pathlib import Path
+
 @patch
 def save(self: Learner, path: str|os.PathLike) -> Path:
     "Write `state_dict()` to `path` (a temporary file, then renamed into place); returns the path."

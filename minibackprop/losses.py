@@ -70,7 +70,7 @@ def accuracy(out: Tensor, targ: Tensor) -> Tensor:
     t = check_targets(out, targ, 'accuracy')
     return (out.argmax(dim=1) == t).float().mean()
 
-# %% ../nbs/06_cross_entropy.ipynb #7c0ff1e3
+# %% ../nbs/06_cross_entropy.ipynb #d483aa98
 def onehot(target: Tensor, c: int, dtype: torch.dtype = torch.float32, check: bool = True) -> Tensor:
     "n×c matrix with a 1 in column `target[i]` of row `i` and 0 elsewhere."
     t = _as_index(target, 'onehot')
@@ -85,6 +85,12 @@ def ce_grad(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
     t = check_targets(inp, targ, 'ce_grad', check)
     return (softmax(inp) - onehot(t, inp.shape[1], inp.dtype, check=False)) / inp.shape[0]
 class CrossEntropy(Module):
-    "Cross-entropy loss of n×c logits against n class indices; fused `bwd`: `inp.g = (softmax(inp) - onehot(targ)) / n`."
-    def forward(self, inp, targ): return cross_entropy(inp, targ)
-    def bwd(self, out, inp, targ): inp.g = ce_grad(inp, targ, check=False)   # forward checked the targets
+    "Cross-entropy loss of n×c logits against n class indices; `bwd` sets `inp.g = (softmax(inp) - onehot(targ)) / n`."
+    def forward(self, inp, targ):
+        t = check_targets(inp, targ, 'cross_entropy')
+        self.lsm = log_softmax(inp)                       # kept for bwd: its exponential is the softmax
+        return nll(self.lsm, t, check=False)
+    def bwd(self, out, inp, targ):
+        g = self.lsm.exp()
+        g[torch.arange(len(g), device=g.device), _as_index(targ, 'cross_entropy')] -= 1   # softmax - onehot, no one-hot matrix
+        inp.g = g.div_(len(g))

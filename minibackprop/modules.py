@@ -13,7 +13,7 @@ from .backprop import lin, relu, mse, mse_grad, relu_grad, lin_grad, MissingGrad
 # %% auto #0
 __all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Model', 'torch_mlp', 'TorchModel', 'init_params']
 
-# %% ../nbs/05_modules.ipynb #7d70f2a1
+# %% ../nbs/05_modules.ipynb #27e9bd8b
 class Module(StateDict):
     "Base class: a call runs `forward` (in training mode keeping `args` and `out`); `backward()` runs `bwd(out, *args)`."
     training = True
@@ -28,11 +28,11 @@ class Module(StateDict):
         "Set the `.g` of the stored inputs (and parameters) from `out.g`: once per forward pass in training mode."
         name = type(self).__name__
         if not hasattr(self, 'args'): raise RuntimeError(f'{name}.backward() called before any forward pass')
-        if self.args is None: raise RuntimeError(f'{name}.backward() called twice after one forward pass (or one in eval mode)')
+        if self.args is None: raise RuntimeError(f'{name}.backward() called twice after one forward pass, or after one that '
+                                                 'failed or ran in eval mode')
         if isinstance(self.out, Tensor) and self.out.ndim and getattr(self.out, 'g', None) is None:
             raise MissingGradError(f"{name}.backward(): the output has no .g: set out.g (the loss's gradient) first")
-        args, self.args = self.args, None
-        self.bwd(self.out, *args)
+        args, self.args = self.args, None; self.bwd(self.out, *args)      # the stored pass is used up
     def children(self) -> list: return []                 # the modules inside this one
     def train(self, mode: bool=True) -> Module:
         "Set `training` here and in every module inside; returns the module."
@@ -68,7 +68,7 @@ class Mse(Module):
     def forward(self, inp, targ): return mse(inp, targ)
     def bwd(self, out, inp, targ): mse_grad(inp, targ)
 
-# %% ../nbs/05_modules.ipynb #881c4137
+# %% ../nbs/05_modules.ipynb #7be33b78
 def _layers(layers: tuple, input_grad: bool) -> list:
     "`Lin, Relu, …, Lin` from tensors in pairs `w1, b1, w2, b2, …`, or the `Module`s given, as they are."
     if layers and all(isinstance(l, Module) for l in layers): return list(layers)
@@ -82,16 +82,15 @@ def _check_unshared(mods: list) -> None:
     "A `ValueError` naming a module, or a weight tensor, that appears twice in `mods`."
     seen, owner = {}, {}
     for i, mod in enumerate(mods):
-        name = type(mod).__name__
-        if id(mod) in seen: raise ValueError(f'Model: {name} used twice (layers {seen[id(mod)]} and {i}): a module keeps '
-                                             f'one forward pass for its backward; give each place its own {name}')
+        if id(mod) in seen: raise ValueError(f'Model: {type(mod).__name__} used twice (layers {seen[id(mod)]} and {i}): a '
+                                             f'module keeps one forward pass for its backward; give each place its own one')
         seen[id(mod)] = i
         for p in mod.parameters():
             if id(p) in owner: raise ValueError(f'Model: layers {owner[id(p)]} and {i} share a weight tensor: weight sharing '
                                                 'needs the two gradients added, and bwd sets .g; give each layer its own tensor')
             owner[id(p)] = i
 
-# %% ../nbs/05_modules.ipynb #0c62b7c9
+# %% ../nbs/05_modules.ipynb #43c68a04
 class Model(Module):
     "Layers and a loss: `model(x, targ)` is the loss, `model.backward()` sets every `.g`, and `model(x)` the output."
     def __init__(self, *layers, # `Lin(w1, b1), Relu(), …` (any `Module`s), or weights and biases in pairs: w1, b1, …
@@ -102,6 +101,7 @@ class Model(Module):
         _check_unshared([*self.layers, self.loss])
     def children(self) -> list: return [*self.layers, self.loss]
     def __call__(self, x: Tensor, targ: Tensor|None=None) -> Tensor:
+        for l in self.children(): l.args = None             # nothing of an earlier pass is left for backward to find
         for l in self.layers: x = l(x)
         return x if targ is None else self.loss(x, targ.to(x.dtype) if targ.is_floating_point() else targ)
     def backward(self, loss: Tensor|None=None) -> None:
