@@ -12,7 +12,7 @@ from .modules import Module
 __all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross_entropy', 'accuracy', 'onehot', 'ce_grad',
            'CrossEntropy']
 
-# %% ../nbs/06_cross_entropy.ipynb #5b45feb8
+# %% ../nbs/06_cross_entropy.ipynb #aa9adfd6
 def logsumexp(x: Tensor, dim: int = -1, keepdim: bool = False) -> Tensor:
     "`log(exp(x).sum(dim))` computed without overflow by first subtracting the maximum along `dim`."
     if x.ndim and x.shape[dim] == 0: raise ValueError(f'logsumexp: nothing to sum, dim {dim} has 0 entries (shape {tuple(x.shape)})')
@@ -21,9 +21,11 @@ def logsumexp(x: Tensor, dim: int = -1, keepdim: bool = False) -> Tensor:
     res = m + (x - m).exp().sum(dim, keepdim=True).log()
     return res if keepdim else res.squeeze(dim)
 def log_softmax(x: Tensor) -> Tensor:
-    "Log of the softmax of each row of `x`: `x - logsumexp(x)`, stable for any finite logits."
+    "Log of the softmax of each row of `x`, `x - logsumexp(x)`, with the row's max taken out first (exactly)."
     if x.ndim and x.shape[-1] == 0: raise ValueError(f'log_softmax: 0 classes (input shape {tuple(x.shape)})')
-    return x - logsumexp(x, keepdim=True)
+    m = x.amax(-1, keepdim=True)
+    sh = x - m.masked_fill(m.isinf(), 0)                  # each row's largest entry becomes 0, exactly
+    return sh - sh.exp().sum(-1, keepdim=True).log()
 def softmax(x: Tensor) -> Tensor:
     "Softmax of each row of `x` (rows sum to 1), stable: the row's max is subtracted before `exp`."
     if x.ndim and x.shape[-1] == 0: raise ValueError(f'softmax: 0 classes (input shape {tuple(x.shape)})')
