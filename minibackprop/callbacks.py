@@ -20,7 +20,7 @@ __all__ = ['check_data', 'CheckData', 'Metrics', 'ProgressCB', 'LogLines', 'Dive
            'StallCheck', 'Schedule', 'LinearDecay', 'OneCycle', 'check_device', 'default_device', 'DeviceCB',
            'Diagnosable', 'Diagnostics', 'DropLast', 'usual_cbs', 'fit']
 
-# %% ../nbs/09_callbacks.ipynb #67b65970
+# %% ../nbs/09_callbacks.ipynb #cfa7327e
 def _first_bad(x: Tensor, name: str) -> None:
     "A `ValueError` naming the row (and column) of the first NaN or infinity of `x`."
     bad = ~torch.isfinite(x)
@@ -31,6 +31,10 @@ def check_data(model: Trainable, x_train: Tensor, y_train: Tensor, x_valid: Tens
     for t, name in ((x_train, 'x_train'), (y_train, 'y_train'), (x_valid, 'x_valid'), (y_valid, 'y_valid')):
         if not len(t): raise ValueError(f'{name} has no rows')
         if t.is_floating_point(): _first_bad(t, name)
+    if x_train.shape[1:] != x_valid.shape[1:]:
+        raise ValueError(f'x_train has rows of {x_train.shape[1]} features, x_valid of {x_valid.shape[1]}')
+    if y_train.is_floating_point() != y_valid.is_floating_point():
+        raise ValueError(f'y_train and y_valid must both be class indices or both floats, got {y_train.dtype} and {y_valid.dtype}')
     was = model.training
     try:
         with torch.no_grad(): out = model.train(False)(x_valid[:2]); model.loss(out, y_valid[:2])
@@ -189,10 +193,11 @@ class Diagnostics(Callback):
         vals = torch.stack([torch.stack([v.double() for v in r.values()]) for _, r in self.pending]).tolist()   # one read-back
         self.records += [{'step': s, **dict(zip(r, v))} for (s, r), v in zip(self.pending, vals)]; self.pending = []
 
-# %% ../nbs/09_callbacks.ipynb #52e22c44
+# %% ../nbs/09_callbacks.ipynb #aab72683
 @patch
 def plot(self: Diagnostics, title: str=''):
     "Each layer's gradient norm, update/weight ratio and dead units against the step, in three panels."
+    if not self.records: raise ValueError('Diagnostics recorded nothing: train with it among the callbacks first')
     import matplotlib.pyplot as plt
     _, axs = plt.subplots(1, 3, figsize=(12, 3.2))
     kinds, steps = {'grad_norm': 0, 'update': 1, 'dead': 2}, [r['step'] for r in self.records]

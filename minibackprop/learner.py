@@ -60,10 +60,11 @@ class History:
         drop = lambda h: [{k: v for k, v in r.items() if k != 'time'} for r in h.epochs]
         return isinstance(o, History) and self.losses == o.losses and drop(self) == drop(o)
 
-# %% ../nbs/08_learner.ipynb #7a13d3aa
+# %% ../nbs/08_learner.ipynb #6021aab5
 def _targets(y, x: Tensor, name: str) -> Tensor:
     "`y` as a tensor beside the rows `x`, one per row: class indices as int64, floats in `x`'s dtype."
     y = torch.as_tensor(y, device=x.device)
+    if y.dtype == torch.bool or y.is_complex(): raise ValueError(f'Learner: {name} is {y.dtype}: use class indices or floats')
     if len(y) != len(x): raise ValueError(f'Learner: {name} has {len(y)} targets for {len(x)} rows')
     return y.to(x.dtype) if y.is_floating_point() else y.long()
 
@@ -106,16 +107,16 @@ def _callbacks(cbs) -> list:
     if bad: raise ArgError('cbs', f"must be Callback instances, like Metrics(...), got {', '.join(bad)}")
     return cbs
 
-# %% ../nbs/08_learner.ipynb #b98d8085
+# %% ../nbs/08_learner.ipynb #35376372
 @patch
 def fit(self: Learner, epochs: int=1, cbs: Callback|list|None=None) -> Learner:
     "Train `epochs` more epochs (with the callbacks `cbs` added for this fit); returns the learner."
     cbs = sorted(self.cbs + _callbacks(cbs), key=lambda cb: cb.order)
     self.epochs, self.n_iter = range(self.epochs_done, self.epochs_done + check_whole(epochs, 'epochs')), 0
     self.n_steps = epochs * math.ceil(len(self.x_train) / self.bs)
-    self._handlers = {e: [getattr(cb, e) for cb in cbs if hasattr(cb, e)] for e in EVENTS}
-    self._steps = {s: next((partial(getattr(cb, s), self) for cb in reversed(cbs) if hasattr(cb, s)), getattr(self, s))
-                   for s in STEPS}
+    self._handlers = {e: [getattr(cb, e) for cb in cbs if callable(getattr(cb, e, None))] for e in EVENTS}
+    self._steps = {s: next((partial(getattr(cb, s), self) for cb in reversed(cbs) if callable(getattr(cb, s, None))),
+                           getattr(self, s)) for s in STEPS}
     try:
         self('before_fit')
         for self.epoch in self.epochs: self._one_epoch()
@@ -123,7 +124,7 @@ def fit(self: Learner, epochs: int=1, cbs: Callback|list|None=None) -> Learner:
     finally: self('after_fit')
     return self
 
-# %% ../nbs/08_learner.ipynb #3e7a182b
+# %% ../nbs/08_learner.ipynb #3ece4402
 @patch
 def _one_epoch(self: Learner):
     self.model.train(); t0, self.losses, self.sizes = time.perf_counter(), [], []
@@ -145,10 +146,9 @@ def _one_batch(self: Learner, idx: Tensor):
     try:
         self('before_batch')
         for s, e in zip(STEPS, ('after_predict', 'after_loss', 'after_backward', 'after_step')): self._steps[s](); self(e)
-        self._steps['zero_grad']()
-        self.losses.append(self.loss.detach()); self.sizes.append(len(self.yb))
+        self._steps['zero_grad'](); self.losses.append(self.loss.detach()); self.sizes.append(len(self.yb))
         self('after_batch')
-    except CancelBatchException: pass
+    except CancelBatchException: self._steps['zero_grad']()   # a skipped batch leaves no gradient behind
     self.n_iter += 1
 
 # %% ../nbs/08_learner.ipynb #63429d6c
