@@ -16,13 +16,13 @@ def relu(x: Tensor) -> Tensor:
     "Rectified linear unit: `max(x, 0)` elementwise, the lesson's `x.clamp_min(0.)`."
     return x.clamp_min(0.)
 
-# %% ../nbs/03_forward.ipynb #eba3607e
+# %% ../nbs/03_forward.ipynb #d2d921b4
 def lin(x: Tensor, w: Tensor, b: Tensor) -> Tensor:
     "A linear layer: `x @ w + b`, for `x` (n×k), `w` (k×m) and `b` (m,)."
     _, _, m = check_matmul(x, w)
     if b.shape != (m,):
         raise ValueError(f"lin: bias must have shape ({m},) to match the {m} columns of w, got {tuple(b.shape)}")
-    return x@w + b
+    return torch.addmm(b, x, w)
 
 # %% ../nbs/03_forward.ipynb #2f6d569d
 def _check_mse_shapes(output: Tensor, targ: Tensor, fn: str='mse'):
