@@ -24,7 +24,8 @@ __all__ = ['check_data', 'CheckData', 'Metrics', 'ProgressCB', 'LogLines', 'Dive
 def _first_bad(x: Tensor, name: str) -> None:
     "A `ValueError` naming the row (and column) of the first NaN or infinity of `x`."
     bad = ~torch.isfinite(x)
-    if bad.any(): raise ValueError(f'{name} has a NaN or an infinity at (row, column) {tuple(bad.nonzero()[0].tolist())}')
+    if bad.any():
+        raise ValueError(f'{name} has a NaN or an infinity at (row, column) {tuple(bad.nonzero()[0].tolist())}')
 
 def check_data(model: Trainable, x_train: Tensor, y_train: Tensor, x_valid: Tensor, y_valid: Tensor) -> None:
     "A `ValueError` naming the first problem of the four tensors for `model`: empty, not finite, or not what it takes."
@@ -58,7 +59,8 @@ class Metrics(Callback):
         for k, f in self.fns.items():
             try: v = torch.as_tensor(f(learn.preds, learn.y_valid))
             except (ValueError, RuntimeError, TypeError) as e: raise ValueError(f'metric {k}: {e}') from None
-            if v.numel() != 1: raise ValueError(f'metric {k} must give one number, got a tensor of shape {tuple(v.shape)}')
+            if v.numel() != 1:
+                raise ValueError(f'metric {k} must give one number, got a tensor of shape {tuple(v.shape)}')
             learn.metrics[k] = v.item()
 
 # %% ../nbs/09_callbacks.ipynb #22f6350e
@@ -99,9 +101,11 @@ class DivergenceCheck(Callback):
     def after_train(self, learn):
         ls = learn.train_losses
         bad = next((i for i, l in enumerate(ls) if not math.isfinite(l)), None)
-        if bad is not None: self._fail(learn, f'training loss became {ls[bad]} at epoch {learn.epoch + 1}, step {bad + 1}')
+        if bad is not None:
+            self._fail(learn, f'training loss became {ls[bad]} at epoch {learn.epoch + 1}, step {bad + 1}')
     def after_validate(self, learn):
-        if not math.isfinite(learn.valid_loss): self._fail(learn, f'validation loss became {learn.valid_loss} after epoch {learn.epoch + 1}')
+        if not math.isfinite(learn.valid_loss):
+            self._fail(learn, f'validation loss became {learn.valid_loss} after epoch {learn.epoch + 1}')
 
 # %% ../nbs/09_callbacks.ipynb #56b37a6f
 class StalledWarning(UserWarning): "Training has stalled: the model ignores its input and does no better than chance."
@@ -113,7 +117,8 @@ class StallCheck(Callback):
     def before_fit(self, learn): self.warned, self.lr = False, learn.lr
     def after_epoch(self, learn):
         v = learn.history.last.get(self.metric)
-        if v is None: raise ValueError(f"StallCheck: no metric {self.metric!r} in the history; add Metrics({self.metric}=...)")
+        if v is None:
+            raise ValueError(f"StallCheck: no metric {self.metric!r} in the history; add Metrics({self.metric}=...)")
         if self.warned or not (learn.preds == learn.preds[:1]).all(): return
         if v > learn.y_valid.bincount().max().item() / len(learn.y_valid) + 1e-9: return
         self.warned = True
@@ -146,11 +151,14 @@ class OneCycle(Schedule):
 def check_device(device: str|torch.device) -> torch.device:
     "`device` as a `torch.device` that this machine has, or an `ArgError` saying why not."
     try: dev = torch.device(device)
-    except (RuntimeError, TypeError): raise ArgError('device', f'{device!r} is not a device: use cpu, cuda, cuda:N or mps') from None
-    if dev.type == 'cuda' and not torch.cuda.is_available(): raise ArgError('device', f'{device}: CUDA is not available on this machine')
+    except (RuntimeError, TypeError):
+        raise ArgError('device', f'{device!r} is not a device: use cpu, cuda, cuda:N or mps') from None
+    if dev.type == 'cuda' and not torch.cuda.is_available():
+        raise ArgError('device', f'{device}: CUDA is not available on this machine')
     if dev.type == 'cuda' and (dev.index or 0) >= torch.cuda.device_count():
         raise ArgError('device', f'{device}: this machine has {torch.cuda.device_count()} CUDA device(s)')
-    if dev.type == 'mps' and not torch.backends.mps.is_available(): raise ArgError('device', f'{device}: MPS is not available on this machine')
+    if dev.type == 'mps' and not torch.backends.mps.is_available():
+        raise ArgError('device', f'{device}: MPS is not available on this machine')
     return dev
 
 def default_device() -> torch.device:

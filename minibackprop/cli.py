@@ -106,19 +106,26 @@ def check_options(**opts) -> SimpleNamespace:
         check_whole(o.epochs, 'epochs'); check_whole(o.bs, 'bs'); check_positive(o.lr, 'lr')
         o.device = default_device() if o.device == 'auto' else check_device(o.device)
     except ArgError as e: raise OptionError(f'--{e.name} {e.problem}') from None
-    if o.device.type not in ('cpu', 'cuda', 'mps'): raise OptionError(f'--device {o.device}: use auto, cpu, cuda, cuda:N or mps')
-    if o.sched not in SCHEDULES: raise OptionError(f"--sched must be one of {', '.join(SCHEDULES)}: unknown schedule {o.sched!r}")
+    if o.device.type not in ('cpu', 'cuda', 'mps'):
+        raise OptionError(f'--device {o.device}: use auto, cpu, cuda, cuda:N or mps')
+    if o.sched not in SCHEDULES:
+        raise OptionError(f"--sched must be one of {', '.join(SCHEDULES)}: unknown schedule {o.sched!r}")
     f32 = torch.finfo(torch.float32).max
-    if o.lr > f32: raise OptionError(f'--lr {o.lr:g} is more than the largest float32 ({f32:.4g}), the type of the weights')
+    if o.lr > f32:
+        raise OptionError(f'--lr {o.lr:g} is more than the largest float32 ({f32:.4g}), the type of the weights')
     o.widths = hidden_widths(o.hidden)
-    if not (_whole(o.seed) and 0 <= o.seed < 2**63): raise OptionError(f'--seed must be from 0 to 2**63 - 1 (torch.Generator takes a 64-bit seed), got {o.seed}')
-    if o.impl not in mlp_constructors(): raise OptionError(f"--impl must be one of {', '.join(mlp_constructors())}, got {o.impl!r}")
+    if not (_whole(o.seed) and 0 <= o.seed < 2**63):
+        raise OptionError(f'--seed must be from 0 to 2**63 - 1 (torch.Generator takes a 64-bit seed), got {o.seed}')
+    if o.impl not in mlp_constructors():
+        raise OptionError(f"--impl must be one of {', '.join(mlp_constructors())}, got {o.impl!r}")
     n = THREADS_PER_CORE * (os.cpu_count() or 1)
-    if not (_whole(o.threads) and 0 <= o.threads <= n): raise OptionError(f'--threads must be from 0 (PyTorch default) to {n} ({THREADS_PER_CORE} per CPU core: '
+    if not (_whole(o.threads) and 0 <= o.threads <= n):
+        raise OptionError(f'--threads must be from 0 (PyTorch default) to {n} ({THREADS_PER_CORE} per CPU core: '
                                                   f'more only wait for the cores, and tens of thousands crash PyTorch), got {o.threads}')
     _check_memory([1, *o.widths, 1], 1, o.device, 0, 'even the smallest MLP of these hidden layers')   # the data's widths are not known yet
     o.plot, o.save = check_out(o.plot, 'plot', '.png'), check_out(o.save, 'save', '.pt')
-    if o.data is not None and not str(o.data).strip(): raise OptionError('--data is empty: name mnist.pkl.gz or its folder, or leave --data out')
+    if o.data is not None and not str(o.data).strip():
+        raise OptionError('--data is empty: name mnist.pkl.gz or its folder, or leave --data out')
     if o.data is not None: o.data = str(Path(o.data).expanduser())
     return o
 
@@ -166,7 +173,8 @@ def _learner(o: SimpleNamespace, model, data: tuple, bar: bool):
 def _save(learn, path: Path, quiet: bool, why: str = '') -> None:
     "`learn.save(path)`, said in a line; an `OutputError` keeping the history if it cannot be written."
     try: learn.save(path)
-    except OSError as e: raise OutputError(f'could not save the learner to {path}: {e.strerror or e}; the results above are complete', learn.history) from e
+    except OSError as e:
+        raise OutputError(f'could not save the learner to {path}: {e.strerror or e}; the results above are complete', learn.history) from e
     if not quiet: echo(f'learner saved to {path} after {learn.epochs_done} epoch(s){why}; Learner.load resumes it')
 
 def _fit(o: SimpleNamespace, learn) -> None:
@@ -179,7 +187,8 @@ def _fit(o: SimpleNamespace, learn) -> None:
             if o.save and learn.epochs_done: _save(learn, o.save, o.quiet, ', interrupted')
             raise
     for w in caught:
-        if issubclass(w.category, StalledWarning): print(f'minibackprop train: warning: {w.message}', file=sys.stderr, flush=True)
+        if issubclass(w.category, StalledWarning):
+            print(f'minibackprop train: warning: {w.message}', file=sys.stderr, flush=True)
         else: warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 # %% ../nbs/23_cli.ipynb #e8eabec2
@@ -190,12 +199,14 @@ def _run(o: SimpleNamespace):
     t0 = time.perf_counter()
     x_train, y_train, x_valid, y_valid = load_mnist(o.data, progress=not o.quiet)
     t_data, n_in, n_out = time.perf_counter() - t0, x_train.shape[1], int(y_train.max()) + 1
-    if int(y_valid.max()) >= n_out: raise DataError(f'the validation set has class {int(y_valid.max())}, which the training set '
+    if int(y_valid.max()) >= n_out:
+        raise DataError(f'the validation set has class {int(y_valid.max())}, which the training set '
                                                     f'(classes 0 to {n_out - 1}) does not: the model would have no output for it')
     o.bs = min(o.bs, len(x_train))                   # a batch larger than the data is all of it
     _check_memory([n_in, *o.widths, n_out], o.bs, o.device, len(x_valid))
     sizes = '-'.join(map(str, [n_in, *o.widths, n_out]))
-    if not o.quiet: echo(f"minibackprop train: {o.impl} MLP {sizes}, {o.epochs} epoch{'s' * (o.epochs > 1)}, bs {o.bs}, lr {o.lr} "
+    if not o.quiet:
+        echo(f"minibackprop train: {o.impl} MLP {sizes}, {o.epochs} epoch{'s' * (o.epochs > 1)}, bs {o.bs}, lr {o.lr} "
                          f'({o.sched}), seed {o.seed}, {o.device}, {torch.get_num_threads()} thread(s); data loaded in {t_data:.1f}s')
     bar = not o.quiet and _isatty(sys.stdout)        # a progress bar on a terminal, plain table lines in a log
     learn = _learner(o, make_mlp(o.impl, n_in, o.widths, n_out, o.seed), (x_train, y_train, x_valid, y_valid), bar)
@@ -285,7 +296,8 @@ def main(argv: list | None = None) -> int:
         cmd, rest = argv[0], argv[1:]
         if cmd in ('-h', '--help'): echo(USAGE); return 0
         if cmd == '--version': echo(f'minibackprop {minibackprop.__version__}'); return 0
-        if cmd not in COMMANDS: return _fail('minibackprop', f"unknown command {cmd!r}: use {' or '.join(COMMANDS)} (see minibackprop --help)", 2)
+        if cmd not in COMMANDS:
+            return _fail('minibackprop', f"unknown command {cmd!r}: use {' or '.join(COMMANDS)} (see minibackprop --help)", 2)
         return COMMANDS[cmd](rest)
     except KeyboardInterrupt: return _fail(' '.join(['minibackprop', *argv[:1]]), 'interrupted', 130)
     except BrokenPipeError:                  # the reader went away: no traceback, and no second error when Python
@@ -293,4 +305,5 @@ def main(argv: list | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
 
-if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())   # `python -m minibackprop.cli` (not a notebook's kernel)
+if __name__ == '__main__' and '__file__' in globals():
+    sys.exit(main())   # `python -m minibackprop.cli` (not a notebook's kernel)

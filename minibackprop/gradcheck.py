@@ -59,7 +59,8 @@ def compare_grads(ours, # our gradients: a dict, or a sequence in the order of `
     rows = GradReport()
     for k,r in ref.items():
         a = ours[k].detach()
-        if a.shape != r.shape: raise ValueError(f"compare_grads: {k} has shape {tuple(a.shape)}, reference {tuple(r.shape)}")
+        if a.shape != r.shape:
+            raise ValueError(f"compare_grads: {k} has shape {tuple(a.shape)}, reference {tuple(r.shape)}")
         rows.append(dict(tensor=k, shape=a.shape, exact=bool(torch.equal(a, r)),
                          close=bool(torch.allclose(a, r, rtol=rtol, atol=atol)),
                          max_abs_diff=(a.double() - r.double()).abs().max().item() if a.numel() else 0.))
@@ -91,7 +92,8 @@ def _grads_of(ps: dict, grads=None) -> dict:
     "The analytic gradients to check, as float64 copies: `grads` (dict or sequence) or else each tensor's `.g`."
     if grads is None:
         missing = [k for k,p in ps.items() if getattr(p, 'g', None) is None]
-        if missing: raise MissingGradError(f"{', '.join(missing)} has no .g: run the backward pass first, or pass grads=")
+        if missing:
+            raise MissingGradError(f"{', '.join(missing)} has no .g: run the backward pass first, or pass grads=")
         grads = {k: p.g for k,p in ps.items()}
     elif not isinstance(grads, Mapping): grads = dict(zip(ps, grads))
     if set(grads) != set(ps): raise ValueError(f"grads for {sorted(grads)} but params {sorted(ps)}")

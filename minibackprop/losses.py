@@ -15,7 +15,8 @@ __all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross
 # %% ../nbs/06_cross_entropy.ipynb #aa9adfd6
 def logsumexp(x: Tensor, dim: int = -1, keepdim: bool = False) -> Tensor:
     "`log(exp(x).sum(dim))` computed without overflow by first subtracting the maximum along `dim`."
-    if x.ndim and x.shape[dim] == 0: raise ValueError(f'logsumexp: nothing to sum, dim {dim} has 0 entries (shape {tuple(x.shape)})')
+    if x.ndim and x.shape[dim] == 0:
+        raise ValueError(f'logsumexp: nothing to sum, dim {dim} has 0 entries (shape {tuple(x.shape)})')
     m = x.amax(dim, keepdim=True)
     m = m.masked_fill(m.isinf(), 0)   # a row of all -inf (or with a +inf) needs no shift: x-m would be nan
     res = m + (x - m).exp().sum(dim, keepdim=True).log()
@@ -34,7 +35,8 @@ def softmax(x: Tensor) -> Tensor:
 
 # %% ../nbs/06_cross_entropy.ipynb #fbdd739d
 def _as_index(target: Tensor, fn: str, name: str = 'target') -> Tensor:
-    if not isinstance(target, Tensor): raise ValueError(f'{fn}: {name} must be a tensor of class indices, got {type(target).__name__}')
+    if not isinstance(target, Tensor):
+        raise ValueError(f'{fn}: {name} must be a tensor of class indices, got {type(target).__name__}')
     if target.dtype.is_floating_point or target.dtype.is_complex or target.dtype == torch.bool:
         raise ValueError(f'{fn}: {name} must hold integer class indices, got {target.dtype} (use .long())')
     return target if target.dtype == torch.int64 else target.long()   # a uint8 index would be read as a mask

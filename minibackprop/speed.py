@@ -31,7 +31,7 @@ def ce_loss_and_grad(inp: Tensor, # n×c logits
     loss = F.nll_loss(lsm, t)                  # `nll`: -log_softmax at each row's target, averaged, in one call
     return loss, lsm.exp_().scatter_(1, t[:, None], -1., reduce='add').div_(len(t))   # (softmax - onehot) / n, in place
 
-# %% ../nbs/21_speed.ipynb #461c8869
+# %% ../nbs/21_speed.ipynb #cff236af
 class FusedCrossEntropy:
     "Cross entropy of logits against class indices (checked once, by `CheckData`); it keeps the gradient `g` it computed."
     def __call__(self, inp: Tensor, targ: Tensor) -> Tensor:
@@ -50,7 +50,8 @@ class FastMLP(StateDict):
         "Move the weights to `device`, in place (the same tensor objects); returns the model."
         for p in self.params: p.data = p.data.to(device)
         return self
-    def _state(self) -> dict: return {f'{2*i}.{k}': v for i, (w, b) in enumerate(self.layers) for k, v in (('weight', w.T), ('bias', b))}
+    def _state(self) -> dict:
+        return {f'{2*i}.{k}': v for i, (w, b) in enumerate(self.layers) for k, v in (('weight', w.T), ('bias', b))}
     def __call__(self, x: Tensor) -> Tensor:
         hs = [x]                                              # each layer's input
         for w, b in self.layers[:-1]: hs.append(torch.addmm(b, hs[-1], w).relu_())
@@ -60,7 +61,8 @@ class FastMLP(StateDict):
     def predict(self, x) -> Tensor:
         "Logits for the rows `x` (NumPy or another float dtype converted), storing nothing."
         x = as_rows(x, self.params[0])
-        if x.shape[1] != self.params[0].shape[0]: raise ValueError(f'predict: rows have {x.shape[1]} features, the model takes {self.params[0].shape[0]}')
+        if x.shape[1] != self.params[0].shape[0]:
+            raise ValueError(f'predict: rows have {x.shape[1]} features, the model takes {self.params[0].shape[0]}')
         was = self.training
         try: return self.eval()(x)
         finally: self.train(was)
@@ -78,7 +80,7 @@ def backward(self: FastMLP, loss: Tensor|None=None) -> None:
         b.g = b.grad = g.sum(0)
         g = hg
 
-# %% ../nbs/21_speed.ipynb #d6abed5d
+# %% ../nbs/21_speed.ipynb #96a7a366
 class _GraphedLoss:
     "`Graphed`'s loss: copy the targets in and replay the graph when the call was recorded, else the model's own loss."
     def __init__(self, g: Graphed): self.g = g
@@ -87,9 +89,11 @@ class _GraphedLoss:
         self.g.y.copy_(targ); self.g.graph.replay()
         return self.g.loss_t.clone()                      # the next replay overwrites `loss_t`
 
+# %% ../nbs/21_speed.ipynb #8576f529
 class Graphed:
     "A `FastMLP` whose training call, loss and backward on CUDA are recorded once as a CUDA graph and replayed."
-    def __init__(self, model: FastMLP): self.model, self.graph, self.replaying, self.loss = model, None, False, _GraphedLoss(self)
+    def __init__(self, model: FastMLP):
+        self.model, self.graph, self.replaying, self.loss = model, None, False, _GraphedLoss(self)
     @property
     def training(self) -> bool: return self.model.training
     def train(self, mode: bool=True) -> Graphed: self.model.train(mode); return self

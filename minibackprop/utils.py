@@ -20,7 +20,8 @@ class ArgError(ValueError):
 
 def check_whole(v, name: str, lo: int=1) -> int:
     "`v` if it is a whole number `>= lo` (a `bool` is not), else an `ArgError` naming `name`."
-    if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ArgError(name, f'must be a whole number >= {lo}, got {v!r}')
+    if isinstance(v, bool) or not isinstance(v, int) or v < lo:
+        raise ArgError(name, f'must be a whole number >= {lo}, got {v!r}')
     return v
 
 def check_positive(v, name: str) -> float:
