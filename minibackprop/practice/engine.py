@@ -36,12 +36,11 @@ class CheckResult:
     def summary(self) -> str: return verdict(self.status, '; '.join(self.mistakes) or self.detail)
 
 # %% auto #0
-__all__ = ['Cause', 'HINTS', 'Status', 'verdict', 'CheckResult', 'Problem', 'Case', 'randn', 'off_kink', 'targets', 'Mistake', 'swapped', 'call_fn', 'ModuleCall', 'TOL', 'SELF_EXPLAINED', 'Exercise']
+__all__ = ['Cause', 'HINTS', 'Status', 'verdict', 'CheckResult', 'Problem', 'Case', 'randn', 'off_kink', 'targets', 'Mistake', 'swapped', 'call_fn', 'ModuleCall', 'TOL', 'Exercise']
 
-# %% ../../nbs/13_checker.ipynb #4330adbd
+# %% ../../nbs/13_checker.ipynb #d704185e
 Cause = Enum('Cause', 'NOT_SET RETURNED_NONE RETURNED_INSTEAD NOT_TENSOR LOSS_SHAPE SHAPE BOOL INTEGER DTYPE FLOAT32 '
              'VALUES MUTATED ACCUMULATES NOT_REPEATABLE READ_OWN_G MISSING_G')
-Cause.__doc__ = "Why an output is wrong, or a call went wrong, as the checker detected it; `HINTS` says what to do."
 HINTS = {
     Cause.RETURNED_INSTEAD: "Assign it, `inp.g = …`: a backward function sets the .g of its inputs, returns None.",
     Cause.NOT_TENSOR: "Stay in PyTorch: tensors have the operations (torch.tensor, torch.from_numpy convert).",
@@ -54,8 +53,7 @@ HINTS = {
     Cause.ACCUMULATES: "Assign each gradient, `w.g = …`, as the lesson does (or zero each .g before a backward).",
     Cause.NOT_REPEATABLE: "Your code keeps something between calls: a global, or a default argument that it changes.",
     Cause.READ_OWN_G: "Assign `{t}.g = …`: `+=` (a read of {t}.g) needs a .g, and a first backward pass has none.",
-    Cause.MISSING_G: "The backward pass runs in reverse order, each step using the .g that the next step has set; "
-                     "each layer's backward takes the input that the layer saw in the forward pass.",
+    Cause.MISSING_G: "The backward pass goes in reverse order, each layer given the input it saw in the forward pass.",
 }
 
 @dataclass
@@ -67,7 +65,7 @@ class Problem:
     note: bool = False   # the values are right: only worth a note
     def __post_init__(self): self.short = self.short or self.text
 
-# %% ../../nbs/13_checker.ipynb #6db1f670
+# %% ../../nbs/13_checker.ipynb #02507399
 @dataclass
 class Case:
     "One random case: the arguments, by name and in order; a module's `out_g`; `extra` tensors read after the call."
@@ -85,8 +83,7 @@ class Case:
             if hasattr(t, 'g') and not hasattr(like.tensors()[k], 'g'): del t.g
         return c
 
-def randn(g, *shape, dtype=torch.float64, scale: float=1.) -> Tensor:
-    return torch.randn(*shape, generator=g, dtype=dtype) * scale
+def randn(g, *shape, dtype=torch.float64, scale=1.): return torch.randn(*shape, generator=g, dtype=dtype) * scale
 
 def off_kink(g, *shape, dtype=torch.float64) -> Tensor:
     "Random numbers of either sign, at least 0.1 away from relu's kink at 0."
@@ -150,7 +147,7 @@ class ModuleCall:
         m.backward()
         return out
 
-# %% ../../nbs/15_verdict.ipynb #68083118
+# %% ../../nbs/15_verdict.ipynb #81a59bd3
 @dataclass
 class Exercise:
     "One exercise: what you write, its random cases, the reference (minibackprop's own code) and what to compare."
@@ -159,18 +156,16 @@ class Exercise:
     make: Callable            # (dims, torch.Generator) -> Case
     dims: list                # the default cases' dimensions
     answer: Callable          # the reference: minibackprop's own, or the lesson's code made of it
-    mistakes: dict = field(default_factory=dict)   # the catalogue, piece -> its mistakes: those `answer` calls are tried
+    mistakes: dict = field(default_factory=dict)   # the catalogue, piece -> its mistakes (of the pieces answer calls)
     returns: tuple = ('out',) # names for what it returns (several: a tuple of that many)
     changes: tuple = ()       # the tensors your code changes in place
     grads: tuple = ()         # the tensors whose `.g` your code sets
     optional: tuple = ()      # outputs compared only when your code sets them
-    any_float: tuple = ()     # outputs whose floating dtype may differ from the reference's
     run: Callable = call_fn   # how code, yours or the answer, is called on a case
     call: str = ''            # how `run` calls it, in words (by default `name(arg, ...)`)
     refuse: tuple = ()        # `Refusal`s besides autograd
     own: tuple = ()           # minibackprop's own versions of what you write: refused, by name
     parts: dict = field(default_factory=dict)   # piece -> where you write it, said with its mistakes: lin_grad: 'bwd'
-    shapes: str = ''          # a reminder of the shapes, shown when a shape is wrong or your code raises
     def check(self, fn, dims: list|None=None, seed: int=0) -> CheckResult:
         "Call your `fn` on random cases (these `dims`, or the exercise's), twice each; compare, name the mistake."
         cases = [self.make(d, torch.Generator().manual_seed(seed + i)) for i,d in enumerate(dims or self.dims)]
@@ -184,7 +179,7 @@ class Exercise:
         called = calls(lambda: self.run(self.answer, case.fresh()))
         return [m for piece, ms in self.mistakes.items() if called.intersection(codes(piece)) for m in ms]
 
-# %% ../../nbs/15_verdict.ipynb #2b5825ed
+# %% ../../nbs/15_verdict.ipynb #60848a8b
 from .sandbox import (AUTOGRAD, Guard, Refusal, Refused, TimedOut, calls, capped_output, codes,
                                           first_line, limit, one_thread, time_limit, where)
 from ..backprop import MissingGradError
@@ -197,29 +192,24 @@ def _outputs(ex: Exercise, c: Case, returned) -> dict:
 
 def _result(ex: Exercise, status: Status, message: str, mistakes: list=(), detail: str='') -> CheckResult:
     return CheckResult(ex.name, status, message, [m if isinstance(m, str) else m.name for m in mistakes], detail)
-
-def _refusals(ex: Exercise) -> tuple:
-    "What your code may not call: autograd, the exercise's `refuse`, and minibackprop's own version of it."
-    return (AUTOGRAD, *ex.refuse, Refusal('', {o: _lib(o) for o in ex.own}, 'it yourself, as the lesson does.'))
-
 def _lib(o) -> str: return f"minibackprop's {o.__qualname__}"
 
 def _call(ex: Exercise, fn, c: Case, at: str, start: Case):
     "Call your `fn` on case `c`, a copy of `start`, in the sandbox: `(outputs, returned)`, or the result that ends it."
-    guard = Guard(_refusals(ex))
+    mine = Refusal('', {o: _lib(o) for o in ex.own}, "it yourself, as the lesson does.")
+    guard = Guard((AUTOGRAD, *ex.refuse, mine))
     try:
         with time_limit(limit(c.tensors().values())), guard: returned = ex.run(fn, c)
         if guard.refused: raise Refused()         # your code caught the refusal: it is refused all the same
         return _outputs(ex, c, returned), returned
     except BaseException as e: return _ended(ex, e, guard, c, at, start)
 
-# %% ../../nbs/15_verdict.ipynb #c4857dd4
 def _raiser(e: BaseException):
-    "The code of the function that raised `e`."
     tb = e.__traceback__
     while tb.tb_next: tb = tb.tb_next
-    return tb.tb_frame.f_code
+    return tb.tb_frame.f_code                     # the function that raised `e`
 
+# %% ../../nbs/15_verdict.ipynb #c3e532d6
 def _ended(ex: Exercise, e: BaseException, guard: Guard, c: Case, at: str, start: Case) -> CheckResult:
     "The result for a call that did not return, by what stopped it."
     if guard.refused:
@@ -230,10 +220,6 @@ def _ended(ex: Exercise, e: BaseException, guard: Guard, c: Case, at: str, start
         s = f"{round(e.args[0], 1):g} s"
         return _result(ex, Status.TIMEOUT, f"⏱ {ex.name}: timed out after {s} {at}. An endless loop, or a loop much "
                        "slower than it needs to be? The checker stopped it; the kernel is fine.", detail=f"after {s}")
-    if isinstance(e, (SystemExit, KeyboardInterrupt)):
-        what = 'called sys.exit, which would end the kernel' if isinstance(e, SystemExit) else 'was interrupted'
-        return _result(ex, Status.ERROR, f"✗ {ex.name}: your code {what} ({type(e).__name__}{where(e)}) {at}.",
-                       detail=what.split(',')[0])
     if isinstance(e, NotImplementedError):
         f = getattr(code := _raiser(e), 'co_qualname', code.co_name)
         return _todo(ex, f"{f + ' ' if f != ex.name else ''}raises NotImplementedError")
@@ -244,21 +230,10 @@ def _ended(ex: Exercise, e: BaseException, guard: Guard, c: Case, at: str, start
         lines.append('  ' + HINTS[Cause.READ_OWN_G].format(t=mine[0]))
     elif isinstance(e, MissingGradError) or isinstance(e, AttributeError) and e.name == 'g':
         lines.append("  A .g was read before it was set. " + HINTS[Cause.MISSING_G])
-    lines += [_looks_like(ex, m) for m in found] or [f"  Shapes: {ex.shapes}"] * bool(ex.shapes)
+    lines += [_looks_like(ex, m) for m in found]
     return _result(ex, Status.WRONG if found else Status.ERROR, '\n'.join(lines), found, said)
 
-# %% ../../nbs/15_verdict.ipynb #b7dca83e
-def _todo(ex: Exercise, why: str) -> CheckResult:
-    return _result(ex, Status.TODO, f"… {ex.name}: not written yet ({why}). Write it, run its cell, check again.")
-
-def _crashes_like(ex: Exercise, e: BaseException, start: Case) -> list:
-    "The known mistakes that crash as your code did: the same exception, raised by the same function."
-    found = []
-    for m in ex.candidates(start):
-        try: ex.reference(start, m)
-        except Exception as e2: found += [m] * (type(e2) is type(e) and _raiser(e2) is _raiser(e))
-    return found
-
+# %% ../../nbs/15_verdict.ipynb #d8786536
 TOL = {torch.float64: 1e-9, torch.float32: 1e-4}   # relative error that is rounding, by dtype
 
 def _rel(a: Tensor, b: Tensor) -> float:
@@ -267,15 +242,12 @@ def _rel(a: Tensor, b: Tensor) -> float:
     if not (ok := a.isfinite() & b.isfinite()).any(): return 0.
     return ((a[ok]-b[ok]).abs().max() / (a[ok].abs()+b[ok].abs()).max().clamp_min(1e-300)).item()
 
-def _same_nonfinite(a: Tensor, b: Tensor) -> bool: return bool((a.isfinite() == b.isfinite()).all())
-
 def _number(got, exp: Tensor):
     "A Python number where the answer is one number, as a tensor of the answer's dtype."
     number = isinstance(got, (int, float)) and not isinstance(got, bool) and exp.ndim == 0
     return torch.tensor(got, dtype=exp.dtype) if number else got
 
-# %% ../../nbs/15_verdict.ipynb #b9ed6e1e
-def _compare(exp: Tensor, got, returned: bool, any_float: bool=False) -> tuple[Problem|None, float]:
+def _compare(exp: Tensor, got, returned: bool) -> tuple[Problem|None, float]:
     "The problem with one output (None if it is right; a `note` if only its dtype or precision is), and its error."
     if (got := _number(got, exp)) is None: return (Problem(Cause.RETURNED_NONE, "your code returned None (a missing "
         "`return`?)", "returned None") if returned else Problem(Cause.NOT_SET, "never set")), 0.
@@ -285,23 +257,24 @@ def _compare(exp: Tensor, got, returned: bool, any_float: bool=False) -> tuple[P
     if got.dtype != exp.dtype and not (got.dtype in TOL and exp.is_floating_point()):
         cause = Cause.DTYPE if got.is_floating_point() else Cause.BOOL if got.dtype == torch.bool else Cause.INTEGER
         return Problem(cause, f"expected dtype {_dtype(exp)}, got {_dtype(got)}"), 0.
-    if (rel := _rel(exp, got)) > TOL[torch.float32] or not _same_nonfinite(exp, got):
+    if (rel := _rel(exp, got)) > TOL[torch.float32] or (exp.isfinite() != got.isfinite()).any():
         d = (exp.double() - got.double()).abs().nan_to_num(0.).where(exp.isfinite() == got.isfinite(), torch.inf)
         i = tuple(int(j) for j in torch.unravel_index(d.argmax(), d.shape)) if d.ndim else ()
         vals = f"expected {exp[i].item():.4g}, got {got[i].item():.4g}"
         return Problem(Cause.VALUES, f"shape {tuple(exp.shape)} is right; largest difference at {list(i)}: " * bool(i)
                        + f"{vals} (relative error {rel:.1e})", vals + f" at {list(i)}" * bool(i)), rel
-    if got.dtype != exp.dtype and not any_float:
+    if got.dtype == torch.float32 != exp.dtype:
         return Problem(Cause.DTYPE, f"it is {_dtype(got)} where the inputs are {_dtype(exp)}", note=True), rel
     if rel > TOL.get(exp.dtype, 0): return Problem(Cause.FLOAT32, "right to float32 precision only", note=True), rel
     return None, rel
 
-# %% ../../nbs/15_verdict.ipynb #35b9b10f
+# %% ../../nbs/15_verdict.ipynb #e2467741
 def _matches(a, b) -> bool:
     "Is `a` (your output) equal to `b` (a mistake's) to float32 precision, its infs and nans in the same places?"
     if a is None or b is None: return a is b
     a = _number(a, b)
-    return torch.is_tensor(a) and a.shape == b.shape and _same_nonfinite(a, b) and _rel(a, b) <= 10*TOL[torch.float32]
+    return (torch.is_tensor(a) and a.shape == b.shape and bool((a.isfinite() == b.isfinite()).all())
+            and _rel(a, b) <= 10 * TOL[torch.float32])
 
 def _named(ex: Exercise, cases: list, gots: list, refs: list, wrong: set) -> list:
     "The mistakes that explain your outputs on every case: `(mistake, outputs it explains, its outputs)` each."
@@ -315,22 +288,18 @@ def _named(ex: Exercise, cases: list, gots: list, refs: list, wrong: set) -> lis
             found.append((m, keys, outs))
     return [f for f in found if not any(f[1] < g[1] for g in found)]   # not one that explains less than another
 
-def _same(a: tuple, b: tuple) -> bool:
-    "Do two found mistakes give the same outputs on every case (so that no output can tell them apart)?"
-    return a[1] == b[1] and all(_matches(x[k], y[k]) for x,y in zip(a[2], b[2]) for k in a[1])
-
 def _problems(ex: Exercise, refs: list, gots: list) -> tuple[dict, dict, float]:
     "The first problem of each wrong output, the first note of each right one (with its case), and the worst error."
     problems, notes, worst = {}, {}, 0.
     for k in refs[0]:
         for i,(r,g) in enumerate(zip(refs, gots)):
             if k in ex.optional and g.get(k) is None: continue
-            p, rel = _compare(r[k], g.get(k), k in ex.returns, k in ex.any_float)
+            p, rel = _compare(r[k], g.get(k), k in ex.returns)
             worst = max(worst, rel)
             if p: (notes if p.note else problems).setdefault(k, (i, p))
     return problems, {k: v for k,v in notes.items() if k not in problems}, worst
 
-# %% ../../nbs/15_verdict.ipynb #495be298
+# %% ../../nbs/15_verdict.ipynb #cecb0831
 def _changed(ex: Exercise, case: Case, c: Case) -> str|None:
     "How your code changed an input in place though it should not have, or None."
     for k,t in case.args.items():
@@ -339,8 +308,7 @@ def _changed(ex: Exercise, case: Case, c: Case) -> str|None:
             if a is None: continue
             if b is None: return f"`{name}`: it is gone"
             if a.shape != b.shape: return f"`{name}` in place: its shape went from {(*a.shape,)} to {(*b.shape,)}"
-            if a.dtype != b.dtype or not (a.isnan() & b.isnan() | (a == b)).all():
-                return f"`{name}` in place: its values changed"
+            if a.dtype != b.dtype or not (a.isnan() & b.isnan() | (a == b)).all(): return f"`{name}` in place"
 
 def _nothing(ex: Exercise, case: Case, outs: dict) -> str|None:
     "Why code that produced nothing at all (returned None, set no `.g`, changed no tensor) looks unwritten; or None."
@@ -348,7 +316,6 @@ def _nothing(ex: Exercise, case: Case, outs: dict) -> str|None:
     if any(v is not None and not (k in ex.changes and torch.equal(v, old[k])) for k,v in outs.items()): return None
     said = ['returned None'] * bool(ex.returns) + [f"changed none of {', '.join(ex.changes)}"] * bool(ex.changes)
     return 'it ' + ' and '.join(said + [f"set none of {', '.join(k + '.g' for k in ex.grads)}"] * bool(ex.grads))
-
 def _at(i: int, cases: list) -> str: return f"on case {i+1} of {len(cases)}: {_describe(cases[i])}"
 def _show(k: str) -> str: return 'the result' if k == 'out' else k
 
@@ -356,12 +323,15 @@ def _looks_like(ex: Exercise, m: Mistake) -> str:
     part = f" (in {ex.parts.get(m.piece, m.piece.__name__)})" if m.piece is not ex.answer else ''
     return f"  Looks like a known mistake{part}: {m.name}. {m.hint}"
 
+def _todo(ex: Exercise, why: str) -> CheckResult:
+    return _result(ex, Status.TODO, f"… {ex.name}: not written yet ({why}). Write it, run its cell, check again.")
+
 def _named_one(ex: Exercise, cause: Cause, name: str, said: str, i: int, cases: list) -> CheckResult:
     "A wrong result of one cause, named: an input changed in place, or a second call that is not like the first."
     return _result(ex, Status.WRONG, f"✗ {ex.name}: {said}; {_at(i, cases)}.\n  Looks like a known mistake: {name}. "
                    f"{HINTS[cause]}", [name])
 
-# %% ../../nbs/15_verdict.ipynb #da8baf83
+# %% ../../nbs/15_verdict.ipynb #6325bbbb
 def _again(ex: Exercise, fn, cases: list, states: list) -> CheckResult|None:
     "Call your code again on each case's tensors as its first call left them: it must be right again."
     for i,(case, c) in enumerate(zip(cases, states)):
@@ -377,10 +347,18 @@ def _again(ex: Exercise, fn, cases: list, states: list) -> CheckResult|None:
         return _named_one(ex, Cause.ACCUMULATES, 'gradients accumulate across calls', said + ". On fresh copies of "
                           "them it is right: the .g left by the first call changed the answer", i, cases)
 
-SELF_EXPLAINED = {Cause.NOT_SET, Cause.RETURNED_NONE, Cause.NOT_TENSOR, Cause.LOSS_SHAPE, Cause.BOOL, Cause.INTEGER,
-                  Cause.DTYPE}
+def _same(a: tuple, b: tuple) -> bool:
+    "Do two found mistakes give the same outputs on every case (so that no output can tell them apart)?"
+    return a[1] == b[1] and all(_matches(x[k], y[k]) for x,y in zip(a[2], b[2]) for k in a[1])
 
-# %% ../../nbs/15_verdict.ipynb #be074713
+def _crashes_like(ex: Exercise, e: BaseException, start: Case) -> list:
+    "The known mistakes that crash as your code did: the same exception, raised by the same function."
+    def crashes(m):
+        try: ex.reference(start, m)
+        except Exception as e2: return type(e2) is type(e) and _raiser(e2) is _raiser(e)
+    return [m for m in ex.candidates(start) if crashes(m)]
+
+# %% ../../nbs/15_verdict.ipynb #8c579943
 def _wrong(ex: Exercise, cases: list, gots: list, refs: list, problems: dict) -> CheckResult:
     right = [k for k in refs[0] if k not in problems]
     lines = [f"✗ {ex.name}: {', '.join(map(_show, problems))} {'is' if len(problems) == 1 else 'are'} wrong"
@@ -395,15 +373,14 @@ def _wrong(ex: Exercise, cases: list, gots: list, refs: list, problems: dict) ->
         if any(found.index(g) < j for g in found if g[0] in twins): continue     # said with its twin
         lines.append(_looks_like(ex, f[0]) if not twins else "  Looks like one of these known mistakes, which give "
                      f"the same result here: {'; or '.join(f'{m.name}. {m.hint}' for m in [f[0], *twins])}")
-    unexplained = lambda k, p: p.cause not in SELF_EXPLAINED and not any(k in f[1] for f in found)
-    if bad := [k for k,(_,p) in problems.items() if unexplained(k, p)]:
+    explained = {k for f in found for k in f[1]}
+    if bad := [k for k,(_,p) in problems.items() if p.cause in (Cause.SHAPE, Cause.VALUES) and k not in explained]:
         lines.append(f"  {', '.join(bad)}: not explained by a mistake the checker knows." if found else
                      "  This is not one of the mistakes the checker knows; compare your formula with the lesson's.")
-        lines += [f"  Shapes: {ex.shapes}"] * bool(ex.shapes)
     k, (_, p) = next(iter(problems.items()))
     return _result(ex, Status.WRONG, '\n'.join(lines), [f[0] for f in found], f"{_show(k)}: {p.short}")
 
-# %% ../../nbs/15_verdict.ipynb #e3be04fd
+# %% ../../nbs/15_verdict.ipynb #106bf602
 def _check(ex: Exercise, fn, cases: list) -> CheckResult:
     "Your `fn` on every case, then the verdict: the first call that does not return, or the outputs compared, twice."
     for o in ex.own:                              # imported, not written: minibackprop's own, or a subclass of it
@@ -421,8 +398,7 @@ def _check(ex: Exercise, fn, cases: list) -> CheckResult:
                            f"{_at(i, cases)}.\n  {HINTS[Cause.RETURNED_INSTEAD]}", detail="returned a tensor")
         if nothing: return _todo(ex, nothing)
         gots.append(outs); states.append(c)
-    refs = [ex.reference(c) for c in cases]
-    problems, notes, worst = _problems(ex, refs, gots)
+    problems, notes, worst = _problems(ex, refs := [ex.reference(c) for c in cases], gots)
     if problems: return _wrong(ex, cases, gots, refs, problems)
     if (again := _again(ex, fn, cases, states)) is not None: return again
     dts = ' and '.join(sorted({_dtype(t) for c in cases for t in c.tensors().values() if t.is_floating_point()}))

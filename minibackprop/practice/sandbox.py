@@ -16,13 +16,11 @@ import minibackprop
 
 # %% auto #0
 __all__ = ['TIME_LIMIT', 'TIME_PER_ELEMENT', 'AUTOGRAD', 'PRINT_LIMIT', 'limit', 'TimedOut', 'time_limit', 'Refusal', 'Refused',
-           'codes', 'calls', 'Guard', 'one_thread', 'capped_output', 'yours', 'where', 'first_line']
+           'codes', 'calls', 'Guard', 'one_thread', 'capped_output', 'where', 'first_line']
 
-# %% ../../nbs/14_sandbox.ipynb #3ab97bde
+# %% ../../nbs/14_sandbox.ipynb #dff9a0b3
 TIME_LIMIT, TIME_PER_ELEMENT = 3.0, 1e-6   # seconds for one call on a small case, and more per number of a big one
-
 def limit(tensors) -> float: return TIME_LIMIT + TIME_PER_ELEMENT * sum(t.numel() for t in tensors)
-
 class TimedOut(BaseException): "Code ran past its time limit (a BaseException: `except Exception` does not catch it)."
 
 def _poke(seconds: float, fired: threading.Event, done: threading.Event):
@@ -52,18 +50,16 @@ def time_limit(seconds: float):
         try: done.set(); poker.join(); time.sleep(0)              # an interrupt on its way is handled here
         finally: signal.signal(signal.SIGINT, old); sys.settrace(trace)
 
-# %% ../../nbs/14_sandbox.ipynb #66e06370
+# %% ../../nbs/14_sandbox.ipynb #9da8c5ac
 @dataclass(frozen=True)
 class Refusal:
     "Functions that code may not call while it runs, with their names for you, and what to write instead."
     what: str          # e.g. 'autograd'
     funcs: dict        # a torch function, a Python function or a class (all its methods) -> its name
     instead: str
-
 AUTOGRAD = Refusal('autograd', {Tensor.backward: 'Tensor.backward', torch.autograd.grad: 'torch.autograd.grad',
                                 torch.autograd.backward: 'torch.autograd.backward', Tensor.grad: 'Tensor.grad'},
                    "the gradients by hand, each .g from its formula, as in the lesson.")
-
 class Refused(BaseException): "Code called a function that it may not call."
 
 def codes(f) -> list:
@@ -79,14 +75,14 @@ def calls(f: Callable) -> set:
     finally: sys.setprofile(old)
     return seen
 
-# %% ../../nbs/14_sandbox.ipynb #fc15ef64
+# %% ../../nbs/14_sandbox.ipynb #3f83b6a1
 class Guard(TorchFunctionMode):
-    "While code runs, refuse the functions of `refusals` (torch's as torch calls them, Python's as they start)."
-    def __init__(self, refusals: tuple, trace: bool=False):
+    "While code runs, refuse the functions of `refusals`: torch's as torch calls them, Python's as they start."
+    def __init__(self, refusals: tuple):
         super().__init__()
         self.refuse = {f: (r, name) for r in refusals for f,name in r.funcs.items()}
         self.starts = {id(c): hit for f,hit in self.refuse.items() for c in codes(f)}   # by id: a copy is yours
-        self.refused, self.made, self.profile = None, {} if trace else None, None
+        self.refused = self.profile = None
     def __enter__(self):
         self.profile = sys.getprofile(); sys.setprofile(self._start)
         return super().__enter__()
@@ -98,22 +94,7 @@ class Guard(TorchFunctionMode):
     def _refused(self, hit): self.refused = hit; raise Refused(hit[1])
     def __torch_function__(self, func, types, args=(), kwargs=None):
         if hit := self.refuse.get(func) or self.refuse.get(getattr(func, '__self__', None)): self._refused(hit)
-        out = func(*args, **(kwargs or {}))
-        if self.made is not None and isinstance(out, Tensor) and len(self.made) < 100_000:
-            self.made[id(out)] = (out, func, [a for a in args if isinstance(a, Tensor)])   # holds `out`: unique ids
-        return out
-
-# %% ../../nbs/14_sandbox.ipynb #1ea105d6
-PRINT_LIMIT = 2000   # characters of printing shown per check
-
-class _Capped:
-    "A stream that passes on the first `left` characters written to it, and counts the rest."
-    def __init__(self, stream, left: int): self.stream, self.left, self.cut = stream, left, 0
-    def write(self, s: str) -> int:
-        shown = s[:max(self.left, 0)]
-        self.left -= len(s); self.cut += len(s) - len(shown)
-        return self.stream.write(shown) if shown else len(s)
-    def __getattr__(self, k): return getattr(self.stream, k)
+        return func(*args, **(kwargs or {}))
 
 @contextmanager
 def one_thread():
@@ -121,6 +102,18 @@ def one_thread():
     threads = torch.get_num_threads(); torch.set_num_threads(1)
     try: yield
     finally: torch.set_num_threads(threads)
+
+# %% ../../nbs/14_sandbox.ipynb #751bce74
+PRINT_LIMIT = 2000   # characters of printing shown per check
+
+class _Capped:
+    "A stream that passes on the first `left` characters written to it, and counts the rest."
+    def __init__(self, stream, left: int): self.stream, self.left, self.cut = stream, left, 0
+    def __getattr__(self, k): return getattr(self.stream, k)
+    def write(self, s: str) -> int:
+        shown = s[:max(self.left, 0)]
+        self.left -= len(s); self.cut += len(s) - len(shown)
+        return self.stream.write(shown) if shown else len(s)
 
 @contextmanager
 def capped_output(limit: int=PRINT_LIMIT):
@@ -130,14 +123,10 @@ def capped_output(limit: int=PRINT_LIMIT):
     finally:
         cut, sys.stdout = sys.stdout.cut, old
         if cut: print(f"\n… and {cut:,} more characters printed by your code, not shown (the first {limit:,} are)")
-
-# %% ../../nbs/14_sandbox.ipynb #576ce30e
 _LIB_DIRS = tuple(str(Path(m.__file__).parent) for m in (torch, minibackprop))
-def yours(filename: str) -> bool: return not filename.startswith(_LIB_DIRS)   # your code: not PyTorch's, not ours
-
 def where(e: BaseException) -> str:
-    "Where `e` was raised: the innermost frame of your code, as ` in lin_grad, line 3: w.g = ...`."
-    if not (fs := [f for f in traceback.extract_tb(e.__traceback__) if yours(f.filename)]): return ''
+    "Where `e` was raised: the innermost frame of your code (not PyTorch's, not ours), as ` in lin_grad, line 3: …`."
+    fs = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.startswith(_LIB_DIRS)]
+    if not fs: return ''                          # e.g. a function that takes the wrong arguments
     return f" in {fs[-1].name}, line {fs[-1].lineno}" + f": {fs[-1].line.strip()}" * bool(fs[-1].line)
-
 def first_line(e: BaseException) -> str: return (str(e).strip().splitlines() or [''])[0][:200]
