@@ -1,33 +1,42 @@
 #!/usr/bin/env python
-"""Benchmark: one training epoch of our from-scratch MLP vs the idiomatic PyTorch autograd epoch, and the matmul ladder.
+"""Benchmark: one training epoch of our from-scratch MLP beside PyTorch's autograd epoch and the BLAS floor, and the matmul ladder.
 
 Run by hand (not part of the tests), from the repository root or anywhere the package is installed:
 
-    MINIBACKPROP_DATA=/path/to/data python bench/bench_training.py            # defaults: 5 runs, lesson sizes
-    python bench/bench_training.py --runs 7 --hidden 128,64 --threads 2 --json bench/results/latest.json
-    python bench/bench_training.py --device cuda --skip-matmul --md bench/RESULTS_cuda.md   # on a GPU (tools/device_check.sh)
-    python bench/bench_training.py --runs 7 --md bench/RESULTS.md          # the table README shows
+    MINIBACKPROP_DATA=/path/to/data python bench/bench_training.py                # defaults: 5 rounds, 1 and 2 threads
+    python bench/bench_training.py --runs 7 --threads 1,2 --md bench/RESULTS.md    # the table README shows
+    python bench/bench_training.py --device cuda --threads 1 --skip-matmul --md bench/RESULTS_cuda.md   # on a GPU
 
-Training: every implementation trains one epoch of MNIST (50,000 images) from the same initial weights
-(`init_params`) on the same shuffled mini-batches, with plain SGD, by calling the library's own training step
-(`Model.step`, `FastMLP.step`, `TorchModel.step`: nothing is re-implemented here). Two more rows put the `Learner`
-beside a plain loop: `FastMLP`'s epoch through `Learner.fit` with `fit`'s callbacks, and the same steps in a plain
-`for` loop, both gathering each batch as they go. Timing is `compare_ms` of
-`minibackprop.matmul` (`torch.utils.benchmark`, the implementations measured in turn, round after round, so that
-slow phases of a shared machine hit all of them alike); we report the median of `--runs` rounds. Beside them, the
-BLAS floor: the same epoch's matrix products alone (`x@w1`, `h@w2`, `g@w2.T`, `h.T@g`, `x.T@hg`), the least any
-implementation of this network must spend. `Model` is the lesson's clear version built from `Module`s; `FastMLP`
-is the library's fused variant, tested equal to it in `nbs/22_training_checks.ipynb`. On CUDA two more rows: `FastMLP`
-replayed as a CUDA graph (`Graphed`), and the same epoch on this machine's CPU (`FastMLP` and autograd), so that the
-graph is measured against autograd on the same GPU and against the CPU in one run.
+Training: every implementation trains one epoch of MNIST (50,000 images) from the same initial weights (`init_params`)
+on the same shuffled mini-batches (gathered once, outside the timed region), with plain SGD at a constant rate, through
+the library's own interface: `loss = model.loss(model(xb), yb); model.backward(loss); opt.step(); opt.zero_grad()`,
+the optimiser the library's `SGD` for ours and `torch.optim.SGD` for autograd (nothing is re-implemented here):
+
+- **BLAS floor**: the epoch's matrix products alone (`x@w1`, `h@w2`, `g@w2.T`, `h.T@g`, `x.T@hg`), the least any
+  implementation of this network must spend;
+- **Model (clear)**: the lesson's `Model` of `Module`s with `CrossEntropy`;
+- **FastMLP (fused)**: the library's fused variant (`nbs/21_speed.ipynb`, tested equal to `Model`);
+- **PyTorch autograd**: `torch_mlp`'s `nn.Sequential`, `F.cross_entropy`, `loss.backward()`, `torch.optim.SGD`;
+- **minibackprop train**: what the command runs, one `Learner.fit(1)` of `FastMLP`: the shuffle, a batch gathered per
+  step, the five steps and the events, with the callbacks that run every epoch (`DivergenceCheck`, `Metrics`,
+  `StallCheck`, `LinearDecay`); `CheckData`, which runs once per fit, and validation (here on one batch; the command
+  validates 10,000 rows, about a tenth of an epoch) are left out.
+
+The implementations are timed in turn, round after round, by `compare_ms` of `minibackprop.utils`
+(`torch.utils.benchmark`), so that slow phases of a shared machine hit all of them alike; the median of `--runs`
+rounds is reported, for each thread count of `--threads`. On CUDA two more rows: `FastMLP` replayed as a CUDA graph
+(`Graphed`), and `FastMLP` on this machine's CPU.
 
 Matmul ladder: the rungs of `nbs/02_matmul.ipynb` (`minibackprop.matmul`) on the lesson's 5x784 @ 784x10, and on the
-full 10,000x784 validation set for the rungs fast enough; skipped if that module is not available.
+full 10,000x784 validation set for the rungs fast enough.
 """
 from __future__ import annotations
 import argparse, json, os, platform, time
 from pathlib import Path
 import torch
+import torch.nn.functional as F
+
+TARGETS = {'minibackprop train / floor': 1.5, 'FastMLP / floor': 1.3, 'Model / PyTorch': 0.9}   # issue 27's
 
 
 def cpu_name() -> str:
@@ -42,12 +51,12 @@ def cpu_name() -> str:
 def machine(device: str = 'cpu') -> dict:
     "What the numbers were measured on; `gpu` names the card when `device` is CUDA."
     gpu = dict(gpu=torch.cuda.get_device_name(device)) if device.startswith('cuda') else {}
-    return dict(cpu=cpu_name(), cores=os.cpu_count(), threads=torch.get_num_threads(), **gpu, torch=torch.__version__,
-                python=platform.python_version(), platform=platform.platform())
+    return dict(cpu=cpu_name(), cores=os.cpu_count(), **gpu, torch=torch.__version__, python=platform.python_version(),
+                platform=platform.platform())
 
 
 def floor_fn(batches, params):
-    "One epoch of the matrix products alone (per batch and layer: `h @ w` forward, `g @ w.T` and `h.T @ g` backward; no `g @ w1.T` for the images)."
+    "One epoch of the matrix products alone (per batch and layer: `h @ w`, `g @ w.T`, `h.T @ g`; no `g @ w1.T`)."
     ws = params[::2]
     def run():
         for xb, _ in batches:
@@ -60,130 +69,116 @@ def floor_fn(batches, params):
     return run
 
 
-def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int, gpu_rows: bool = False) -> dict:
-    "Functions that each train one epoch with the library's `step` from the same initial weights on the same batches, and the BLAS floor; `gpu_rows` (on by default on CUDA) adds the CUDA graph, and the CPU for comparison."
-    from minibackprop.backprop import init_params
-    from minibackprop.modules import Model
-    from minibackprop.losses import CrossEntropy
-    from minibackprop.training import torch_mlp
-    from minibackprop.learner import TorchModel
-    from minibackprop.speed import FastMLP, Graphed
-    w0 = [p.to(x.device) for p in init_params(x.shape[1], nh, int(y.max()) + 1, seed=seed)]
-    batches = [(x[idx], y[idx]) for idx in perm.split(bs)]   # gathered once, outside the timed region
-    def epoch(make, batches=batches):
-        def run():
-            model = make()
-            for xb, yb in batches: loss = model.step(xb, yb, lr)
-            return loss
-        return run
-    fns = {'BLAS floor': floor_fn(batches, w0),
-           'Model (clear)': epoch(lambda: Model(*[p.clone() for p in w0], loss=CrossEntropy())),
-           'FastMLP (fused)': epoch(lambda: FastMLP(*[p.clone() for p in w0]))}
-    if gpu_rows:
-        fns['FastMLP (CUDA graph)'] = epoch(lambda: Graphed(FastMLP(*[p.clone() for p in w0])))
-        cpu = [(xb.cpu(), yb.cpu()) for xb, yb in batches]          # the same epoch on this machine's CPU, for comparison
-        fns['FastMLP (fused), CPU'] = epoch(lambda: FastMLP(*[p.to('cpu', copy=True) for p in w0]), cpu)
-        fns['PyTorch autograd, CPU'] = epoch(lambda: TorchModel(torch_mlp(*[p.cpu() for p in w0])), cpu)
-    fns.update(learner_rows(x, y, perm, w0, bs, lr, seed))
-    return {**fns, 'PyTorch autograd': epoch(lambda: TorchModel(torch_mlp(*w0)))}
-
-
-def learner_rows(x, y, perm, w0, bs: int, lr: float, seed: int) -> dict:
-    "`FastMLP`'s epoch through the `Learner` with `fit`'s callbacks, beside the same plain loop (batches gathered per step in both)."
-    from minibackprop.learner import Learner, History, DivergenceCheck, StallCheck, Metrics, LinearDecay
-    from minibackprop.losses import accuracy
-    from minibackprop.speed import FastMLP
-    def plain():
-        model = FastMLP(*[p.clone() for p in w0])
-        for idx in perm.split(bs): loss = model.step(x[idx], y[idx], lr)
+def steps_fn(make, opt_func, batches, lr: float):
+    "One epoch of the library's training step for a fresh `make()` model: forward, loss, backward, `opt.step()`, `zero_grad()`."
+    def run():
+        model = make(); opt = opt_func(model.parameters(), lr)
+        for xb, yb in batches:
+            loss = model.loss(model(xb), yb); model.backward(loss); opt.step(); opt.zero_grad()
         return loss
-    cbs = [History(), DivergenceCheck(), StallCheck(), Metrics(acc=accuracy), LinearDecay()]
-    learn = Learner(FastMLP(*[p.clone() for p in w0]), x, y, x[:bs], y[:bs], bs=bs, lr=lr, seed=seed, cbs=cbs)   # data checked once, here
-    return {'FastMLP, plain loop': plain, 'FastMLP, Learner + callbacks': lambda: learn.fit(1)}
+    return run
 
 
-def bench_training(args) -> dict:
+def epoch_fns(x, y, perm, nh, bs: int, lr: float, seed: int, gpu_rows: bool = False) -> dict:
+    "The timed functions: the floor, each implementation's epoch, and the command's `Learner` epoch."
+    from minibackprop.modules import Model, TorchModel, torch_mlp, init_params
+    from minibackprop.losses import CrossEntropy
+    from minibackprop.optim import SGD
+    from minibackprop.speed import FastMLP, Graphed
+    from minibackprop.learner import Learner
+    from minibackprop.callbacks import usual_cbs, CheckData, LinearDecay
+    w0 = [p.to(x.device) for p in init_params(x.shape[1], nh, int(y.max()) + 1, seed=seed)]
+    batches = [(x.index_select(0, idx), y.index_select(0, idx)) for idx in perm.split(bs)]
+    clone = lambda: [p.clone() for p in w0]
+    fns = {'BLAS floor': floor_fn(batches, w0),
+           'Model (clear)': steps_fn(lambda: Model(*clone(), loss=CrossEntropy()), SGD, batches, lr),
+           'FastMLP (fused)': steps_fn(lambda: FastMLP(*clone()), SGD, batches, lr)}
+    if gpu_rows:
+        cpu = [(xb.cpu(), yb.cpu()) for xb, yb in batches]
+        fns['FastMLP (CUDA graph)'] = steps_fn(lambda: Graphed(FastMLP(*clone())), SGD, batches, lr)
+        fns['FastMLP, CPU'] = steps_fn(lambda: FastMLP(*[p.cpu() for p in w0]), SGD, cpu, lr)
+    cbs = [cb for cb in usual_cbs(True, progress=False) if not isinstance(cb, CheckData)] + [LinearDecay()]
+    learn = Learner(FastMLP(*clone()), x, y, x[:bs], y[:bs], bs=bs, lr=lr, seed=seed, cbs=cbs)
+    fns['minibackprop train (Learner + callbacks)'] = lambda: learn.fit(1)
+    fns['PyTorch autograd'] = steps_fn(lambda: TorchModel(torch_mlp(*w0)), torch.optim.SGD, batches, lr)
+    return fns
+
+
+def bench_training(args, threads: int) -> dict:
+    "Median seconds per epoch of each row at `threads` torch threads, and the ratios of issue 27's targets."
     from minibackprop.data import load_mnist
-    from minibackprop.matmul import compare_ms
+    from minibackprop.utils import compare_ms
+    torch.set_num_threads(threads)
     x_train, y_train, _, _ = load_mnist()
     x_train, y_train = x_train.to(args.device), y_train.to(args.device)
     perm = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(args.seed)).to(args.device)
     fns = epoch_fns(x_train, y_train, perm, args.hidden, args.bs, args.lr, args.seed, gpu_rows=x_train.is_cuda)
     for f in fns.values(): f()                                # warm-up: allocator, MKL, lazy imports
-    med = {k: v / 1e3 for k, v in compare_ms(fns, rounds=args.runs, min_run_time=0.05, threads=torch.get_num_threads()).items()}
-    ratios = dict(model_autograd=med['Model (clear)'] / med['PyTorch autograd'], fast_floor=med['FastMLP (fused)'] / med['BLAS floor'],
-                  fast_autograd=med['FastMLP (fused)'] / med['PyTorch autograd'],
-                  learner_loop=med['FastMLP, Learner + callbacks'] / med['FastMLP, plain loop'])
-    if 'FastMLP (CUDA graph)' in med:          # issue 13's targets: >= 5x faster than autograd on the GPU, faster than the CPU
-        g = med['FastMLP (CUDA graph)']
-        ratios.update(autograd_graph=med['PyTorch autograd'] / g, cpu_graph=med['FastMLP (fused), CPU'] / g)
-    print(f"\none training epoch on {args.device}: 50,000 images, 784-{args.hidden}-10, bs {args.bs}, lr {args.lr}, "
-          f"{torch.get_num_threads()} thread(s); median of {args.runs} rounds (compare_ms: the implementations in turn)")
-    print(f"{'implementation':<30}{'median':>9}{'/ floor':>9}{'/ PyTorch':>11}")
-    for k, v in med.items():
-        print(f"{k:<30}{v:>8.3f}s{v / med['BLAS floor']:>9.2f}{v / med['PyTorch autograd']:>11.2f}")
-    return dict(median=med, **ratios)
+    med = {k: v / 1e3 for k, v in compare_ms(fns, rounds=args.runs, min_run_time=0.05, threads=threads).items()}
+    floor, ref = med['BLAS floor'], med['PyTorch autograd']
+    ratios = {'minibackprop train / floor': med['minibackprop train (Learner + callbacks)'] / floor,
+              'FastMLP / floor': med['FastMLP (fused)'] / floor, 'Model / PyTorch': med['Model (clear)'] / ref}
+    if 'FastMLP (CUDA graph)' in med:          # issue 30's: >= 5x faster than autograd on the GPU, faster than the CPU
+        ratios.update({'PyTorch / CUDA graph': ref / med['FastMLP (CUDA graph)'],
+                       'CPU / CUDA graph': med['FastMLP, CPU'] / med['FastMLP (CUDA graph)']})
+    print(f"\none training epoch on {args.device}, {threads} thread(s): 50,000 images, 784-{args.hidden}-10, bs {args.bs}, "
+          f"lr {args.lr}; median of {args.runs} rounds")
+    print(f"{'implementation':<42}{'median':>9}{'/ floor':>9}{'/ PyTorch':>11}")
+    for k, v in med.items(): print(f"{k:<42}{v:>8.3f}s{v / floor:>9.2f}{v / ref:>11.2f}")
+    for k, v in ratios.items(): print(f"{k:<42}{v:>8.2f}" + (f"   (target <= {TARGETS[k]})" if k in TARGETS else ''))
+    return dict(median=med, ratios=ratios)
 
 
-def bench_matmul(args) -> dict | None:
-    try: from minibackprop import matmul as mm
-    except ImportError as e:
-        print(f'\nmatmul ladder skipped: {e}'); return None
-    rungs = [(n, getattr(mm, n, None)) for n in ('matmul_loops', 'matmul_elementwise', 'matmul_broadcast', 'matmul_einsum')]
-    rungs = [(n, f) for n, f in rungs if f is not None] + [('a @ b', torch.matmul)]
-    torch.manual_seed(1)
+def bench_matmul(args) -> dict:
+    "Seconds per call of each rung of the matmul ladder, on 5 rows and (for the fast rungs) on 10,000."
+    from minibackprop.utils import time_ms
+    from minibackprop import matmul as mm
     from minibackprop.data import load_mnist
-    x_valid = load_mnist()[2]
-    w = torch.randn(784, 10)
-    small, big = x_valid[:5], x_valid
-    res, prev, loops = {}, None, None
-    th = torch.get_num_threads()
-    print(f'\nmatmul ladder ({th} thread(s)): seconds per call')
-    print(f"{'rung':<20}{'5x784 @ 784x10':>16}{'vs previous':>13}{'vs loops':>10}{'10000x784 @ 784x10':>20}")
+    torch.set_num_threads(1)
+    rungs = [(n, getattr(mm, n)) for n in ('matmul_loops', 'matmul_elementwise', 'matmul_broadcast', 'matmul_einsum')]
+    rungs.append(('a @ b', torch.matmul))
+    torch.manual_seed(1)
+    x_valid, w = load_mnist()[2], torch.randn(784, 10)
+    res = {}
     for name, f in rungs:
-        t = mm.time_ms(lambda: f(small, w), 0.5 if name == 'matmul_loops' else 0.2, th) / 1e3
-        tb = mm.time_ms(lambda: f(big, w), 0.2, th) / 1e3 if name not in ('matmul_loops', 'matmul_elementwise') else None
-        loops = loops or t
-        res[name] = dict(small=t, big=tb)
-        print(f"{name:<20}{t:>16.2e}{(f'{prev / t:.1f}x' if prev else ''):>13}{f'{loops / t:.0f}x':>10}"
-              f"{(f'{tb:.2e}' if tb else 'skipped (slow)'):>20}")
-        prev = t
+        small = time_ms(lambda: f(x_valid[:5], w), 0.5 if name == 'matmul_loops' else 0.2) / 1e3
+        big = None if name in ('matmul_loops', 'matmul_elementwise') else time_ms(lambda: f(x_valid, w), 0.2) / 1e3
+        res[name] = dict(small=small, big=big)
+        print(f"{name:<20}{small:>12.2e}{(f'{big:.2e}' if big else 'skipped (slow)'):>16}")
     return res
 
 
 def markdown(out: dict) -> str:
     "The results as the markdown that README shows (written by `--md`)."
     m, a, tr = out['machine'], out['args'], out['training']
-    med, floor, ref = tr['median'], tr['median']['BLAS floor'], tr['median']['PyTorch autograd']
     on = f"{m['gpu']} (device {a['device']}), beside {m['cpu']}" if m.get('gpu') else m['cpu']
-    lines = [f"Measured {time.strftime('%Y-%m-%d')} by `python bench/bench_training.py --runs {a['runs']}"
-             f"{' --device ' + a['device'] if a['device'] != 'cpu' else ''}` on {on} "
-             f"({m['cores']} cores, {m['threads']} torch threads{'' if m.get('gpu') else ', device cpu'}), torch {m['torch']}, Python {m['python']}."
-             + (f" {a['note']}" if a.get('note') else ''), '',
-             f"One training epoch (50,000 images, 784-{a['hidden']}-10, bs {a['bs']}, lr {a['lr']}), same weights and batches "
-             f"for each, each implementation's library `step`; median of {a['runs']} rounds of `compare_ms` (the implementations "
-             "timed in turn). The BLAS floor is the epoch's matrix products alone (`x@w1`, `h@w2`, `g@w2.T`, `h.T@g`, `x.T@hg`):", '',
-             '| implementation | median epoch | / BLAS floor | / PyTorch |', '|---|--:|--:|--:|']
-    lines += [f"| {k} | {v:.3f} s | {v / floor:.2f} | {v / ref:.2f} |" for k, v in med.items()]
-    lines += ['', f"`FastMLP, Learner + callbacks` is one `Learner.fit(1)` with `fit`'s callbacks (history, divergence and stall checks, "
-                  f"accuracy) and `LinearDecay`, validating on one batch; beside the same steps in a plain loop it takes {tr['learner_loop']:.2f}x "
-                  "the time: the loop and its events add no device sync and a few calls per step."]
-    if 'autograd_graph' in tr:
-        lines += ['', f"On {m['gpu']}, the CUDA-graph epoch is {tr['autograd_graph']:.1f}x faster than PyTorch's autograd epoch on "
-                      f"the same GPU and {tr['cpu_graph']:.1f}x faster than `FastMLP` on this machine's CPU ({m['threads']} torch threads). "
-                      "`/ BLAS floor` and `/ PyTorch` compare with the GPU's floor and autograd."]
+    ths = list(tr)
+    lines = [f"Measured {time.strftime('%Y-%m-%d')} by `python bench/bench_training.py --runs {a['runs']} --threads {a['threads']}"
+             f"{' --device ' + a['device'] if a['device'] != 'cpu' else ''}` on {on} ({m['cores']} cores), "
+             f"torch {m['torch']}, Python {m['python']}." + (f" {a['note']}" if a.get('note') else ''), '',
+             f"One training epoch (50,000 images, 784-{a['hidden']}-10, bs {a['bs']}, lr {a['lr']}), the same weights and "
+             f"batches for each; median of {a['runs']} rounds of `compare_ms` (the rows timed in turn), at "
+             + ' and '.join(f'{t} thread(s)' for t in ths) + '. The BLAS floor is the epoch\'s matrix products alone:', '',
+             '| implementation | ' + ' | '.join(f'{t} thr: epoch | / floor | / PyTorch' for t in ths) + ' |',
+             '|---|' + '--:|--:|--:|' * len(ths)]
+    for k in tr[ths[0]]['median']:
+        cells = [f"{tr[t]['median'][k]:.3f} s | {tr[t]['median'][k] / tr[t]['median']['BLAS floor']:.2f} | "
+                 f"{tr[t]['median'][k] / tr[t]['median']['PyTorch autograd']:.2f}" for t in ths]
+        lines.append(f'| {k} | ' + ' | '.join(cells) + ' |')
+    lines += ['', "Issue 27's targets, measured:", '', '| ratio | target | ' + ' | '.join(f'{t} thread(s)' for t in ths) + ' |',
+              '|---|--:|' + '--:|' * len(ths)]
+    for k in tr[ths[0]]['ratios']:
+        lines.append(f"| {k} | {'≤ ' + str(TARGETS[k]) if k in TARGETS else ''} | " + ' | '.join(f"{tr[t]['ratios'][k]:.2f}" for t in ths) + ' |')
     if out.get('matmul'):
-        lines += ['', 'The matmul ladder of `02_matmul` (seconds per call; the two slowest rungs are not run on 10,000 rows):', '',
-                  '| rung | 5×784 @ 784×10 | 10,000×784 @ 784×10 |', '|---|--:|--:|']
-        for k, v in out['matmul'].items():
-            big = '' if v['big'] is None else f"{v['big']:.2e}"
-            lines.append(f"| `{k}` | {v['small']:.2e} | {big} |")
+        lines += ['', 'The matmul ladder of `02_matmul` (seconds per call, 1 thread; the two slowest rungs are not run on 10,000 rows):',
+                  '', '| rung | 5×784 @ 784×10 | 10,000×784 @ 784×10 |', '|---|--:|--:|']
+        lines += [f"| `{k}` | {v['small']:.2e} | {'' if v['big'] is None else format(v['big'], '.2e')} |" for k, v in out['matmul'].items()]
     return '\n'.join(lines) + '\n'
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--runs', type=int, default=5, help='timed epochs per implementation (median; at least 5 recommended)')
+    p.add_argument('--runs', type=int, default=5, help='rounds of timing (the median is reported; 5 or more)')
     p.add_argument('--hidden', type=lambda s: [int(v) for v in s.split(',')] if ',' in s else int(s), default=50,
                    help='hidden units, or widths separated by commas (the lesson: 50; `minibackprop train`: 128)')
     p.add_argument('--device', default='cpu', help='cpu or cuda')
@@ -191,25 +186,19 @@ def main(argv=None):
     p.add_argument('--bs', type=int, default=64, help='batch size')
     p.add_argument('--lr', type=float, default=0.5, help='learning rate')
     p.add_argument('--seed', type=int, default=42, help='seed of the initial weights and the shuffling')
-    p.add_argument('--threads', type=int, default=0, help='torch threads for every implementation (0: PyTorch default)')
+    p.add_argument('--threads', default='1,2', help='torch thread counts, separated by commas (each gets its own table)')
     p.add_argument('--skip-matmul', action='store_true', help='only the training benchmark')
     p.add_argument('--md', type=Path, help='also write the results as markdown to this file (README shows bench/RESULTS.md)')
     p.add_argument('--json', type=Path, help='also write the results to this JSON file (bench/results/ is git-ignored)')
     args = p.parse_args(argv)
-    if args.runs < 1 or args.bs < 1 or min([args.hidden] if isinstance(args.hidden, int) else args.hidden) < 1: p.error('--runs, --bs and --hidden must be at least 1')
+    threads = [int(t) for t in args.threads.split(',')]
+    if args.runs < 1 or args.bs < 1 or min(threads) < 1: p.error('--runs, --bs and --threads must be at least 1')
     if args.device.startswith('cuda') and not torch.cuda.is_available(): p.error('--device cuda: CUDA is not available')
-    if args.threads: torch.set_num_threads(args.threads)
     info = machine(args.device)
     print('machine: ' + ', '.join(f'{k} {v}' for k, v in info.items()))
-    out = dict(machine=info, args={k: str(v) for k, v in vars(args).items()}, training=bench_training(args))
+    out = dict(machine=info, args={k: str(v) for k, v in vars(args).items()}, training={t: bench_training(args, t) for t in threads})
     out['args']['hidden'] = '-'.join(map(str, args.hidden)) if isinstance(args.hidden, list) else str(args.hidden)
     if not args.skip_matmul: out['matmul'] = bench_matmul(args)
-    tr = out['training']
-    print(f"\nratios (median epoch): FastMLP / BLAS floor {tr['fast_floor']:.2f}, Model / PyTorch {tr['model_autograd']:.2f}, "
-          f"FastMLP / PyTorch {tr['fast_autograd']:.2f}, Learner / plain loop {tr['learner_loop']:.2f}")
-    if 'autograd_graph' in tr:
-        print(f"CUDA graph: {tr['autograd_graph']:.1f}x faster than autograd on the GPU (target >= 5), "
-              f"{tr['cpu_graph']:.1f}x faster than FastMLP on the CPU (target > 1)")
     if args.md:
         args.md.write_text(markdown(out))
         print(f'markdown written to {args.md}')

@@ -12,27 +12,31 @@ from .modules import Module
 __all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross_entropy', 'accuracy', 'onehot', 'ce_grad',
            'CrossEntropy']
 
-# %% ../nbs/06_cross_entropy.ipynb #5b45feb8
+# %% ../nbs/06_cross_entropy.ipynb #aa9adfd6
 def logsumexp(x: Tensor, dim: int = -1, keepdim: bool = False) -> Tensor:
     "`log(exp(x).sum(dim))` computed without overflow by first subtracting the maximum along `dim`."
-    if x.ndim and x.shape[dim] == 0: raise ValueError(f'logsumexp: nothing to sum, dim {dim} has 0 entries (shape {tuple(x.shape)})')
+    if x.ndim and x.shape[dim] == 0:
+        raise ValueError(f'logsumexp: nothing to sum, dim {dim} has 0 entries (shape {tuple(x.shape)})')
     m = x.amax(dim, keepdim=True)
     m = m.masked_fill(m.isinf(), 0)   # a row of all -inf (or with a +inf) needs no shift: x-m would be nan
     res = m + (x - m).exp().sum(dim, keepdim=True).log()
     return res if keepdim else res.squeeze(dim)
 def log_softmax(x: Tensor) -> Tensor:
-    "Log of the softmax of each row of `x`: `x - logsumexp(x)`, stable for any finite logits."
+    "Log of the softmax of each row of `x`, `x - logsumexp(x)`, with the row's max taken out first (exactly)."
     if x.ndim and x.shape[-1] == 0: raise ValueError(f'log_softmax: 0 classes (input shape {tuple(x.shape)})')
-    return x - logsumexp(x, keepdim=True)
+    m = x.amax(-1, keepdim=True)
+    sh = x - m.masked_fill(m.isinf(), 0)                  # each row's largest entry becomes 0, exactly
+    return sh - sh.exp().sum(-1, keepdim=True).log()
 def softmax(x: Tensor) -> Tensor:
     "Softmax of each row of `x` (rows sum to 1), stable: the row's max is subtracted before `exp`."
     if x.ndim and x.shape[-1] == 0: raise ValueError(f'softmax: 0 classes (input shape {tuple(x.shape)})')
     e = (x - x.amax(-1, keepdim=True)).exp()
     return e / e.sum(-1, keepdim=True)
 
-# %% ../nbs/06_cross_entropy.ipynb #d38bd5ca
+# %% ../nbs/06_cross_entropy.ipynb #fbdd739d
 def _as_index(target: Tensor, fn: str, name: str = 'target') -> Tensor:
-    if not isinstance(target, Tensor): raise ValueError(f'{fn}: {name} must be a tensor of class indices, got {type(target).__name__}')
+    if not isinstance(target, Tensor):
+        raise ValueError(f'{fn}: {name} must be a tensor of class indices, got {type(target).__name__}')
     if target.dtype.is_floating_point or target.dtype.is_complex or target.dtype == torch.bool:
         raise ValueError(f'{fn}: {name} must hold integer class indices, got {target.dtype} (use .long())')
     return target if target.dtype == torch.int64 else target.long()   # a uint8 index would be read as a mask
@@ -58,7 +62,7 @@ def check_targets(input: Tensor,                # n×c logits (or log-probabilit
 def nll(input: Tensor, target: Tensor, check: bool = True) -> Tensor:
     "Negative log likelihood: minus the mean over rows of `input[i, target[i]]` (`input` holds log-probabilities)."
     t = check_targets(input, target, 'nll', check)   # check=False skips only the range check (a device sync)
-    return -input[torch.arange(t.shape[0], device=input.device), t].mean()
+    return -input.gather(1, t[:, None]).mean()       # the lesson's `input[range(n), target]`, in one call
 def cross_entropy(input: Tensor, target: Tensor, check: bool = True) -> Tensor:
     "Cross-entropy loss of logits `input` (n×c) against class indices `target` (n): `nll(log_softmax(input), target)`."
     t = check_targets(input, target, 'cross_entropy', check)
@@ -70,7 +74,7 @@ def accuracy(out: Tensor, targ: Tensor) -> Tensor:
     t = check_targets(out, targ, 'accuracy')
     return (out.argmax(dim=1) == t).float().mean()
 
-# %% ../nbs/06_cross_entropy.ipynb #7c0ff1e3
+# %% ../nbs/06_cross_entropy.ipynb #51bf5b26
 def onehot(target: Tensor, c: int, dtype: torch.dtype = torch.float32, check: bool = True) -> Tensor:
     "n×c matrix with a 1 in column `target[i]` of row `i` and 0 elsewhere."
     t = _as_index(target, 'onehot')
@@ -85,6 +89,11 @@ def ce_grad(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
     t = check_targets(inp, targ, 'ce_grad', check)
     return (softmax(inp) - onehot(t, inp.shape[1], inp.dtype, check=False)) / inp.shape[0]
 class CrossEntropy(Module):
-    "Cross-entropy loss of n×c logits against n class indices; fused `bwd`: `inp.g = (softmax(inp) - onehot(targ)) / n`."
-    def forward(self, inp, targ): return cross_entropy(inp, targ)
-    def bwd(self, out, inp, targ): inp.g = ce_grad(inp, targ, check=False)   # forward checked the targets
+    "Cross-entropy loss of n×c logits against n class indices; `bwd` sets `inp.g = (softmax(inp) - onehot(targ)) / n`."
+    def forward(self, inp, targ):
+        t = check_targets(inp, targ, 'cross_entropy')
+        self.lsm = log_softmax(inp)                       # kept for bwd: its exponential is the softmax
+        return nll(self.lsm, t, check=False)
+    def bwd(self, out, inp, targ):
+        t = _as_index(targ, 'cross_entropy')[:, None]
+        inp.g = self.lsm.exp().scatter_(1, t, -1., reduce='add').div_(len(t))   # softmax - onehot, no one-hot matrix

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 13's GPU checks, in one call on a lent GPU machine (which has torch and numpy, but neither fastcore nor
+# The GPU checks (issues 13, 19, 30), in one call on a lent GPU machine (which has torch and numpy, but neither fastcore nor
 # the data, and no network).
 #
 #   here, first:    bash tools/device_check.sh --prepare      # fastcore's wheel and the data into .device/ (git-ignored)
@@ -25,5 +25,5 @@ export PYTHONPATH="$PWD:$PWD/.device/site" MINIBACKPROP_DATA="$PWD/.device/data"
 "$PY" -c "import torch, sys; ok = torch.cuda.is_available(); print('torch', torch.__version__, '|', torch.cuda.get_device_name() if ok else 'no CUDA device'); sys.exit(0 if ok else 3)" \
   || { echo "device_check: CUDA is not available here: nothing to check" >&2; exit 3; }
 "$PY" tools/run_cells.py nbs/21_speed.ipynb --flag cuda 2>&1 | tee "$OUT/cuda_cells.txt"
-"$PY" bench/bench_training.py --device cuda --skip-matmul --runs 5 --md "$OUT/RESULTS_cuda.md" 2>&1 | tee "$OUT/bench_cuda.txt"
+"$PY" bench/bench_training.py --device cuda --threads 1 --skip-matmul --runs 5 --md "$OUT/RESULTS_cuda.md" 2>&1 | tee "$OUT/bench_cuda.txt"
 echo "device_check: done; results in $OUT"

@@ -7,11 +7,14 @@ opens it in headless Chromium, driven through the DevTools protocol (`websocket-
 already installs). JupyterLab runs the notebook itself (*Run → Run All Cells*, through `window.jupyterapp`) in a
 fresh kernel. The script then fails if any cell raised or if the pictures are missing: it counts the SVG outputs
 the page shows and the frames of the JavaScript player. Last, it scrolls each cell that shows a graph into view and
-saves a screenshot, `<notebook>-<cell>.png`, in `--out`, for a person to look at. It refuses to run if Graphviz
-is installed, since the point is to show the graph without it.
+saves a screenshot, `<notebook>-<cell>.png`, in `--out`, for a person to look at. With `--all` it screenshots every
+`--step`-th cell instead, the whole notebook as a learner scrolls through it. It always fails on a cell whose output
+or code is wider than the notebook (a horizontal scrollbar). It refuses to run if Graphviz is installed, since the
+point is to show the graph without it.
 
     python tools/jupyterlab_screenshot.py                            # nbs/03_forward.ipynb, PNGs in /tmp/jupyterlab_check
     python tools/jupyterlab_screenshot.py nbs/12_confusions.ipynb --out /tmp/shots
+    python tools/jupyterlab_screenshot.py nbs/07_training.ipynb --all --step 3   # the whole notebook, 3 cells a shot
 """
 import argparse, base64, importlib.util, json, os, secrets, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 from pathlib import Path
@@ -70,6 +73,8 @@ CELLS = """[...NB.content.model.cells].map((c, i) => { const outs = c.type === '
           svg: outs.some(o => 'image/svg+xml' in (o.data || {})),
           player: outs.some(o => String((o.data || {})['text/html'] || '').includes('class="animation"'))}; })"""
 SCROLL = "NB.content.scrollToItem(INDEX, 'start')"
+WIDE = """[...NB.content.widgets].map((w, i) => [i, [...w.node.querySelectorAll('.jp-OutputArea-output, .jp-InputArea-editor .cm-scroller')]
+  .filter(e => e.scrollWidth > e.clientWidth + 2).length]).filter(x => x[1]).map(x => x[0])"""
 STEP = """(() => { const cell = NB.content.widgets[INDEX].node, click = f => cell.querySelector(`button[onclick*="${f}"]`)?.click();
   click('pause_animation'); click('first_frame'); click('next_frame'); click('next_frame'); })()"""     # the player: stop, go to frame 2
 SHOWN = """(() => { const cell = NB.content.widgets[INDEX].node, r = e => e.getBoundingClientRect();
@@ -82,7 +87,7 @@ def js(template: str, name: str, index: int=0) -> str:
     "`template` for the notebook `name` (and cell `index`)."
     return template.replace('CODE', CODE).replace('NB', NB).replace('PATH', json.dumps(name)).replace('INDEX', str(index))
 
-def check(nb_path: Path, out: Path, page: Page, lab_url: str, token: str, timeout: float) -> list:
+def check(nb_path: Path, out: Path, page: Page, lab_url: str, token: str, timeout: float, every: int=0) -> list:
     "Run All of `nb_path` in JupyterLab; return a list of problems, and save the screenshots of its graph cells in `out`."
     name = nb_path.name
     page.call('Page.navigate', url=f'{lab_url}/lab/tree/{name}?token={token}')
@@ -93,6 +98,11 @@ def check(nb_path: Path, out: Path, page: Page, lab_url: str, token: str, timeou
     print(f'{name}: Run All in JupyterLab took {time.time() - t0:.0f}s')
     cells = page.js(js(CELLS, name))
     problems = [f'{name} cell {c["i"]}: {e}' for c in cells for e in c['errors']]
+    problems += [f'{name} cell {i}: wider than the notebook (a horizontal scrollbar)' for i in page.js(js(WIDE, name))]
+    if every:                                                      # --all: the whole notebook, `every` cells a shot
+        for i in range(0, len(cells), every):
+            page.js(js(SCROLL, name, i)); time.sleep(1.0); page.screenshot(out/f"{nb_path.stem}-{i:02d}.png")
+        return problems
     shown = [c for c in cells if c['svg'] or c['player']]
     if not shown: problems.append(f'{name}: no cell shows an SVG picture or a player')
     for c in shown:
@@ -113,6 +123,8 @@ def main(argv=None) -> int:
     p.add_argument('--out', default='/tmp/jupyterlab_check', help='folder for the screenshots')
     p.add_argument('--chromium', default=shutil.which('chromium') or '/usr/bin/chromium', help='the Chromium binary')
     p.add_argument('--timeout', type=float, default=300, help='seconds allowed for Run All of one notebook')
+    p.add_argument('--all', action='store_true', help='screenshot the whole notebook, not only the cells with graphs')
+    p.add_argument('--step', type=int, default=3, help='with --all: cells per screenshot')
     args = p.parse_args(argv)
     if shutil.which('dot') or importlib.util.find_spec('graphviz'):
         print('Graphviz is installed: this check shows the graphs render without it; run it where Graphviz is absent'); return 2
@@ -146,7 +158,7 @@ def main(argv=None) -> int:
         page.call('Emulation.setFocusEmulationEnabled', enabled=True)    # so that JupyterLab's commands see an active notebook
         problems = []
         for n in nbs:
-            try: problems += check(work/n.name, out, page, lab_url, token, args.timeout)
+            try: problems += check(work/n.name, out, page, lab_url, token, args.timeout, args.step if args.all else 0)
             except TimeoutError as e:                              # show what the page showed when it got stuck
                 page.screenshot(out/f'{n.stem}-stuck.png')
                 problems.append(f'{n.name}: {e} (the page said {page.js(js(STATE, n.name))!r}; see {out/(n.stem + "-stuck.png")})')

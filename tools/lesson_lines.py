@@ -1,23 +1,26 @@
 #!/usr/bin/env python3
-"""Count the code lines of the story notebooks 04-07 beside the lesson's for the same steps (issue 22's measure).
+"""Count the code lines of the story notebooks 03-07 beside the lesson's for the same steps (issue 22's measure).
 
 A code line is a line of a code cell's source (blank lines included), not counting `#|` directive lines: the same
-count for both sides. The lesson's side is fastai/course22p2's `03_backprop` (all of it: our 04 and 05) and
+count for both sides. The lesson's side is fastai/course22p2's `03_backprop` (all of it: our 03, 04 and 05) and
 `04_minibatch_training` cells 0-85 and 147-153 (setup, cross entropy, the basic loop, parameters and optim, the
 validation `fit`: our 06 and 07), whose counts are recorded below (a clone of course22p2 is not needed to run this).
 
-    python tools/lesson_lines.py          # the table; exit 1 if 04-07 exceed LIMIT times the lesson's lines
+    python tools/lesson_lines.py          # the table; exit 1 if 03-07 exceed LIMIT times the lesson's lines
 
-Issue 22 asks for about 1.5x, and CI fails above LIMIT, so that the story cannot quietly grow back. Proofs that go
-beyond the lesson (equivalence runs, the cross-entropy chain, property tests) live in the deep dives 18-20.
+Issue 22 asked for about 1.5x when the story did not show the lesson's code. Since issue 29 each step opens with the
+lesson's own code (about 280 of our lines are the lesson's, counted on both sides), then the library's version with
+a test, plus the teacher's additions it asks for (the shapes table, a 2-2-1 pass by hand, the loss curve, the worst
+digits, w1's columns); the story measures 2.57x. CI fails above LIMIT, so that the story cannot quietly grow further.
+Proofs that go beyond the lesson (equivalence runs, the calculus in sympy, property tests) live in the deep dives 20-22.
 """
 import json, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = {'03_backprop (all)': 181, '04_minibatch_training (cells 0-85, 147-153)': 196 + 28}
-LIMIT = 1.5
-STORY = ['04_backprop', '05_modules', '06_cross_entropy', '07_training']
+LIMIT = 2.6
+STORY = ['03_forward', '04_backprop', '05_modules', '06_cross_entropy', '07_training']
 
 def code_lines(path: Path) -> int:
     "Lines of code cells, `#|` directives excluded."
@@ -29,7 +32,7 @@ def main() -> int:
     theirs = sum(LESSON.values())
     for nb, k in ours.items(): print(f'{nb:<20}{k:>5}')
     total = sum(ours.values())
-    print(f"{'ours, 04-07':<20}{total:>5}\n{'lesson, same steps':<20}{theirs:>5}   ({', '.join(f'{k}: {v}' for k, v in LESSON.items())})\nratio {total / theirs:.2f}")
+    print(f"{'ours, 03-07':<20}{total:>5}\n{'lesson, same steps':<20}{theirs:>5}   ({', '.join(f'{k}: {v}' for k, v in LESSON.items())})\nratio {total / theirs:.2f}")
     return 0 if total <= LIMIT * theirs else 1
 
 if __name__ == '__main__': sys.exit(main())

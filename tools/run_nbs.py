@@ -7,6 +7,7 @@ checks that path. It stops at a notebook's first error, as Run All does, prints 
 goes on with the next notebook; it exits 1 if any failed.
 
     python tools/run_nbs.py                      # every notebook under nbs/, exercises included
+    python tools/run_nbs.py --learner            # the story, the companions, the exercises and index (as CI does)
     python tools/run_nbs.py nbs/04_backprop.ipynb
     python tools/run_nbs.py --write              # also save the outputs into the notebooks (then run nbdev_clean)
     python tools/run_nbs.py --md tools/RUN_ALL.md   # write the per-notebook Run All times as a markdown table
@@ -19,11 +20,14 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 
-def notebooks(paths: list) -> list:
-    "The notebooks to run: `paths`, or every notebook under nbs/ in reading order (exercises last)."
+LEARNER = range(0, 13)   # 00_utils, the story 01-08 and the companions 09-12: what a learner opens and runs
+
+def notebooks(paths: list, learner: bool=False) -> list:
+    "The notebooks to run: `paths`, or every notebook under nbs/ in reading order (exercises last); `learner`: only theirs."
     if paths: return [Path(p).resolve() for p in paths]
     nbs = ROOT/'nbs'
-    return sorted(nbs.glob('[0-9]*.ipynb')) + sorted((nbs/'exercises').glob('*.ipynb')) + [nbs/'index.ipynb']
+    numbered = [p for p in sorted(nbs.glob('[0-9]*.ipynb')) if not learner or int(p.name[:2]) in LEARNER]
+    return numbered + sorted((nbs/'exercises').glob('*.ipynb')) + [nbs/'index.ipynb']
 
 def run(path: Path, write: bool, timeout: int) -> tuple:
     "Execute the notebook at `path` in a fresh kernel; return `(seconds, error message or None)`."
@@ -43,11 +47,13 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('paths', nargs='*', help='notebooks to run (default: all under nbs/)')
     p.add_argument('--write', action='store_true', help='save the executed outputs into the notebooks')
+    p.add_argument('--learner', action='store_true', help="only the learner's notebooks: 00-12, the exercises and index "
+                   '(the deep dives and the practice proofs are run by nbdev_test)')
     p.add_argument('--md', help='write the Run All times to this markdown file')
     p.add_argument('--timeout', type=int, default=600, help='seconds allowed for one cell')
     args = p.parse_args(argv)
     rows, failed = [], []
-    for path in notebooks(args.paths):
+    for path in notebooks(args.paths, args.learner):
         name = path.relative_to(ROOT/'nbs') if path.is_relative_to(ROOT/'nbs') else path.name
         secs, err = run(path, args.write, args.timeout)
         print(f"{'FAIL' if err else 'ok':4} {secs:6.1f}s  {name}", flush=True)

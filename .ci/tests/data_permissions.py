@@ -13,7 +13,7 @@ import contextlib, io, os, shutil, sys, tempfile
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from minibackprop.cli import main   # imports torch and the data code while we may still read everything
-import torch, minibackprop.data, minibackprop.training, minibackprop.losses  # noqa: F401 (even if main imports lazily)
+import torch, minibackprop.data, minibackprop.learner, minibackprop.losses  # noqa: F401 (even if main imports lazily)
 
 tmp = Path(tempfile.mkdtemp(prefix='data_permissions.'))
 os.chmod(tmp, 0o755)
