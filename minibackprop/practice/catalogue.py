@@ -152,10 +152,11 @@ exercise('forward_and_backward', '03_backward', _mlp, [(6, 4, 3), (1, 5, 2), (7,
          returns=('loss',), grads=(*_PARAMS, 'inp'), optional=('inp.g',),
          own=(forward_and_backward, mse_grad, relu_grad, lin_grad))
 
-# %% ../../nbs/17_exercises_training.ipynb #47a8315f
+# %% ../../nbs/17_exercises_training.ipynb #0ca023f7
 from ..modules import Module, Lin, Relu, Mse, Model
 from ..losses import logsumexp, log_softmax, softmax, nll, cross_entropy, accuracy, CrossEntropy
-from ..learner import Learner, fit as learner_fit
+from .. import callbacks, optim
+from ..learner import Learner
 from .engine import ModuleCall, targets
 
 def _module(make: Callable, keys: tuple) -> Callable:
@@ -181,21 +182,26 @@ exercise('Mse', '04_modules', _mse_grad, EXERCISES.mse_grad.dims, Mse, returns=(
          run=ModuleCall(()), call='Mse()(inp, targ), backward()', own=(Mse, mse, mse_grad), refuse=(MSE_LOSS,),
          parts=_LAYER)
 
-# %% ../../nbs/17_exercises_training.ipynb #5d91335a
-def _model(w1, b1, w2, b2) -> Model:
-    "The lesson's `Model(w1, b1, w2, b2)` of minibackprop's modules: `Lin`, `Relu`, `Lin` and the loss `Mse`."
-    return Model(Lin(w1, b1), Relu(), Lin(w2, b2))
+# %% ../../nbs/17_exercises_training.ipynb #e1cbaa28
+class _Model(Model):
+    "minibackprop's `Model` of `Lin`, `Relu`, `Lin`; the lesson's `backward`, with no `.grad` to refuse a mistaken `.g`."
+    def __init__(self, w1, b1, w2, b2): super().__init__(Lin(w1, b1), Relu(), Lin(w2, b2))
+    def backward(self):
+        for l in reversed(self.children()): l.backward()       # the loss, then the layers in reverse
 
 def _run_model(cls, c: Case) -> Tensor:
     "Make the model of the case's weights, call it on `inp, targ` for the loss, then `backward()`."
     loss = (m := cls(*(c.args[k] for k in _PARAMS)))(c.args['inp'], c.args['targ'])
     m.backward()
     return loss
-exercise('Model', '04_modules', _mlp, EXERCISES.forward_and_backward.dims, _model, run=_run_model, returns=('loss',),
+exercise('Model', '04_modules', _mlp, EXERCISES.forward_and_backward.dims, _Model, run=_run_model, returns=('loss',),
          grads=(*_PARAMS, 'inp'), optional=('inp.g',), own=(Model,), call='Model(w1, b1, w2, b2)(inp, targ)',
          parts={lin: 'Lin', lin_grad: 'Lin', relu: 'Relu', relu_grad: 'Relu', mse: 'Mse', mse_grad: 'Mse'})
 
-# %% ../../nbs/17_exercises_training.ipynb #e31cbfd1
+# %% ../../nbs/17_exercises_training.ipynb #a38b459d
+def _log_softmax(x: Tensor) -> Tensor: return x - logsumexp(x, keepdim=True)  # the lesson's, of minibackprop's pieces
+def _cross_entropy(input: Tensor, target: Tensor) -> Tensor: return nll(_log_softmax(input), target)
+
 def _rows(f: Callable) -> Callable:
     "A mistaken logsumexp `f(x)` of each row, called as the library's is (`log_softmax` asks for `keepdim=True`)."
     return lambda x, dim=-1, keepdim=False: f(x)[:, None] if keepdim else f(x)
@@ -207,11 +213,11 @@ mistakes(logsumexp,
      "each row's own.", _rows(lambda x: x.max() + (x - x.max()).exp().sum(-1).log())),
     ('the maximum is subtracted but not added back', "log(sum(exp(x - m))) is logsumexp(x) - m: add m back.",
      _rows(lambda x: (x - x.max(-1, keepdim=True)[0]).exp().sum(-1).log())))
-mistakes(log_softmax,
+mistakes(_log_softmax,
     ('summed over the wrong axis', _AXIS, lambda x: x - x.logsumexp(0, keepdim=True)),
     ('summed over the wrong axis', _AXIS, lambda x: x - x.exp().sum(0, keepdim=True).log()),
     ('softmax, not its log', "log_softmax is x - logsumexp(x), the log of softmax.",
-     lambda x, f=log_softmax: f(x).exp()),
+     lambda x, f=_log_softmax: f(x).exp()),
     ('the sign is flipped: logsumexp(x) - x', "log_softmax is x - logsumexp(x), every entry ≤ 0.",
      lambda x: logsumexp(x, keepdim=True) - x))
 mistakes(nll,
@@ -220,10 +226,9 @@ mistakes(nll,
     ('the minus sign is missing', "nll is *minus* the mean log-probability of the right class.",
      lambda i, t, check=True: i[range(len(t)), t].mean()),
     ('a sum, not a mean', "nll is the mean over the batch.", lambda i, t, check=True: -i[range(len(t)), t].sum()))
-mistakes(cross_entropy, ('log_softmax is missing', "nll takes log-probabilities: nll(log_softmax(x), t).",
-                                     lambda i, t, check=True: nll(i, t)))
+mistakes(_cross_entropy, ('log_softmax is missing', "nll takes log-probabilities: nll(log_softmax(x), t).", nll))
 
-# %% ../../nbs/17_exercises_training.ipynb #09654ca3
+# %% ../../nbs/17_exercises_training.ipynb #4f8d2144
 LSE_FNS = Refusal('a library logsumexp', {torch.logsumexp: 'torch.logsumexp', Tensor.logsumexp: 'Tensor.logsumexp',
                   torch.special.logsumexp: 'torch.special.logsumexp'}, "m + log(sum(exp(x - m))), m each row's max.")
 LSM_FNS = Refusal('a library log_softmax', {F.log_softmax: 'F.log_softmax', Tensor.log_softmax: 'Tensor.log_softmax',
@@ -243,21 +248,21 @@ def _logprobs(d, g) -> Case:
 _LOGITS = [(4, 5, ROWS, _f64), (1, 7, ROWS, _f64), (6, 3, ROWS, _f32), (3, 6, LARGE, _f64), (5, 4, SPREAD, _f64)]
 exercise('logsumexp', '05_cross_entropy', lambda d, g: Case(dict(x=_logits(d, g))), _LOGITS, logsumexp,
          refuse=(LSE_FNS,))
-exercise('log_softmax', '05_cross_entropy', EXERCISES.logsumexp.make, _LOGITS, log_softmax, refuse=(LSE_FNS, LSM_FNS),
-         own=(log_softmax, logsumexp, softmax))
+exercise('log_softmax', '05_cross_entropy', EXERCISES.logsumexp.make, _LOGITS, _log_softmax,
+         refuse=(LSE_FNS, LSM_FNS), own=(log_softmax, logsumexp, softmax))
 exercise('nll', '05_cross_entropy', _logprobs, [(4, 5, _f64), (1, 3, _f64), (6, 4, _f32), (5, 10, _f64)], nll,
          returns=('loss',), own=(nll, cross_entropy, CrossEntropy), refuse=(NLL_LOSS,))
-exercise('cross_entropy', '05_cross_entropy', _classes, _LOGITS, cross_entropy, returns=('loss',),
+exercise('cross_entropy', '05_cross_entropy', _classes, _LOGITS, _cross_entropy, returns=('loss',),
          own=(cross_entropy, CrossEntropy, log_softmax, logsumexp, softmax, nll), refuse=(LSE_FNS, LSM_FNS, NLL_LOSS))
 
-# %% ../../nbs/17_exercises_training.ipynb #75c96da1
+# %% ../../nbs/17_exercises_training.ipynb #f80786ea
 def _update(p: Tensor, lr: float):
     "The lesson's update of one parameter, in place: `p -= lr * p.g`."
     p -= lr * p.g
 
 def _step(inp, targ, w1, b1, w2, b2, lr) -> Tensor:
     "The lesson's training step with our `Model`: the loss, every `.g` from `backward()`, then each parameter updated."
-    loss = (model := _model(w1, b1, w2, b2))(inp, targ)
+    loss = (model := _Model(w1, b1, w2, b2))(inp, targ)
     model.backward()
     for p in model.parameters(): _update(p, lr)
     return loss
@@ -273,13 +278,13 @@ def _early(inp, targ, w1, b1, w2, b2, lr) -> Tensor:
 mistakes(_update,
     ('the update is not in place', "`p = p - lr * p.g` makes a new tensor; `p -= lr * p.g` changes the caller's p.",
      lambda p, lr: None),
-    ('the sign of the update is flipped', "step *against* the gradient: p -= lr * p.g.", lambda p, lr: p.add_(lr * p.g)),
+    ('the sign of the update is flipped', "step against the gradient: p -= lr * p.g.", lambda p, lr: p.add_(lr * p.g)),
     ('the learning rate is missing', "the step is lr times the gradient: p -= lr * p.g.", lambda p, lr: p.sub_(p.g)))
 mistakes(_step, ('a weight was updated before all gradients were computed', "w2 was changed before it sent "
                              "the gradient back (l2.g = out.g @ w2.T): compute every .g, then update.", _early))
 
-# %% ../../nbs/17_exercises_training.ipynb #3d83e18b
-_STEPS = (Model.step, Learner, learner_fit)    # minibackprop's own training step and loop
+# %% ../../nbs/17_exercises_training.ipynb #e3533db7
+_STEPS = (Learner, callbacks.fit, *[getattr(optim, k) for k in optim.__all__])  # minibackprop's own step and loop
 exercise('train_step', '06_training_step', lambda d, g: Case({**_mlp(d, g).args, 'lr': d[3]}),
          [(6, 4, 3, 0.1), (1, 5, 2, 0.05), (7, 3, 5, 0.2)], _step, returns=('loss',), changes=_PARAMS, grads=_PARAMS,
          optional=tuple(k + '.g' for k in _PARAMS), own=_STEPS, parts={_update: 'the update'})
@@ -316,9 +321,9 @@ class Sequential(Module):
     def bwd(self, out, x):
         for l in reversed(self.layers): l.backward()
 
-# %% ../../nbs/17_exercises_training.ipynb #26ad5abc
+# %% ../../nbs/17_exercises_training.ipynb #b2cef882
 mistakes(_batches,
-    ('the last, smaller batch is dropped', "range(0, n, bs) reaches the last rows too; n // bs batches leave n % bs out.",
+    ('the last, smaller batch is dropped', "range(0, n, bs) reaches the last rows; n // bs batches leave n % bs out.",
      lambda n, bs: [slice(i*bs, (i+1)*bs) for i in range(n // bs)]),
     ('x[i:bs] instead of x[i:i+bs]', "a batch runs from row i to row i+bs; x[i:bs] is empty once i >= bs.",
      lambda n, bs: [slice(i, bs) for i in range(0, n, bs)]),

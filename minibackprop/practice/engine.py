@@ -95,7 +95,7 @@ def targets(g, n: int, c: int) -> Tensor:
     if n > 1 and c > 1 and (t == t[0]).all(): t[0] = (t[0] + 1) % c
     return t
 
-# %% ../../nbs/13_checker.ipynb #97e663df
+# %% ../../nbs/13_checker.ipynb #308c17ad
 def _shape(t: Tensor) -> str: return 'x'.join(map(str, t.shape)) or 'scalar'
 def _dtype(t: Tensor) -> str: return str(t.dtype).replace('torch.', '')
 
@@ -122,14 +122,15 @@ class Mistake:
     fn: Callable
 
 @contextlib.contextmanager
-def swapped(piece: Callable, fn: Callable):
-    "`fn` in place of `piece` in every module of minibackprop (and `piece`'s own): the library's code then calls `fn`."
-    mods = [vars(m) for n,m in list(sys.modules.items()) if n.split('.')[0] == minibackprop.__name__]
-    at = [(d, k) for d in {id(d): d for d in [piece.__globals__, *mods]}.values() for k,v in d.items() if v is piece]
-    for d,k in at: d[k] = fn
+def swapped(m: Mistake|None, *spaces: dict):
+    "`m.fn` in place of `m.piece` in minibackprop's modules, the piece's own and `spaces`: their code then calls it."
+    mods = [vars(v) for k,v in list(sys.modules.items()) if k.split('.')[0] == minibackprop.__name__]
+    ds = {id(d): d for d in [m.piece.__globals__, *spaces, *mods]}.values() if m else []
+    at = [(d, k) for d in ds for k,v in d.items() if v is m.piece]
+    for d,k in at: d[k] = m.fn
     try: yield
     finally:
-        for d,k in at: d[k] = piece
+        for d,k in at: d[k] = m.piece
 
 # %% ../../nbs/13_checker.ipynb #17d0ec54
 def call_fn(fn: Callable, case: Case): return fn(*case.args.values())
@@ -147,7 +148,7 @@ class ModuleCall:
         m.backward()
         return out
 
-# %% ../../nbs/15_verdict.ipynb #81a59bd3
+# %% ../../nbs/15_verdict.ipynb #b95381a8
 @dataclass
 class Exercise:
     "One exercise: what you write, its random cases, the reference (minibackprop's own code) and what to compare."
@@ -173,13 +174,13 @@ class Exercise:
     def reference(self, case: Case, m: Mistake|None=None) -> dict:
         "The answer's outputs on a fresh copy of `case`; with mistake `m` in place of its piece."
         answer, c = m.fn if m and m.piece is self.answer else self.answer, case.fresh()
-        with swapped(m.piece, m.fn) if m else contextlib.nullcontext(): return _outputs(self, c, self.run(answer, c))
+        with swapped(m, getattr(self.answer, '__globals__', {})): return _outputs(self, c, self.run(answer, c))
     def candidates(self, case: Case) -> list:
         "The mistakes of the pieces that the answer calls, in the catalogue's order."
         called = calls(lambda: self.run(self.answer, case.fresh()))
         return [m for piece, ms in self.mistakes.items() if called.intersection(codes(piece)) for m in ms]
 
-# %% ../../nbs/15_verdict.ipynb #60848a8b
+# %% ../../nbs/15_verdict.ipynb #d99106f8
 from .sandbox import (AUTOGRAD, Guard, Refusal, Refused, TimedOut, calls, capped_output, codes,
                                           first_line, limit, one_thread, time_limit, where)
 from ..backprop import MissingGradError
@@ -204,12 +205,26 @@ def _call(ex: Exercise, fn, c: Case, at: str, start: Case):
         return _outputs(ex, c, returned), returned
     except BaseException as e: return _ended(ex, e, guard, c, at, start)
 
+def _looks_like(ex: Exercise, m: Mistake) -> str:
+    part = f" (in {ex.parts.get(m.piece, m.piece.__name__)})" if m.piece is not ex.answer else ''
+    return f"  Looks like a known mistake{part}: {m.name}. {m.hint}"
+
+def _todo(ex: Exercise, why: str) -> CheckResult:
+    return _result(ex, Status.TODO, f"… {ex.name}: not written yet ({why}). Write it, run its cell, check again.")
+
+# %% ../../nbs/15_verdict.ipynb #096945ec
 def _raiser(e: BaseException):
     tb = e.__traceback__
     while tb.tb_next: tb = tb.tb_next
     return tb.tb_frame.f_code                     # the function that raised `e`
 
-# %% ../../nbs/15_verdict.ipynb #c3e532d6
+def _crashes_like(ex: Exercise, e: BaseException, start: Case) -> list:
+    "The known mistakes that crash as your code did: the same exception, raised by the same function."
+    def crashes(m):
+        try: ex.reference(start, m)
+        except Exception as e2: return type(e2) is type(e) and _raiser(e2) is _raiser(e)
+    return [m for m in ex.candidates(start) if crashes(m)]
+
 def _ended(ex: Exercise, e: BaseException, guard: Guard, c: Case, at: str, start: Case) -> CheckResult:
     "The result for a call that did not return, by what stopped it."
     if guard.refused:
@@ -224,7 +239,7 @@ def _ended(ex: Exercise, e: BaseException, guard: Guard, c: Case, at: str, start
         f = getattr(code := _raiser(e), 'co_qualname', code.co_name)
         return _todo(ex, f"{f + ' ' if f != ex.name else ''}raises NotImplementedError")
     said, found, t = f"{type(e).__name__}{where(e)}", _crashes_like(ex, e, start), getattr(e, 'obj', None)
-    lines = [f"✗ {ex.name} raised {said}", f"  {first_line(e)}",
+    lines = [f"✗ {ex.name} raised {said}", *[f"  {w}" for w in [first_line(e)] if w],
              f"  The checker called {ex.call or ex.name + '(' + ', '.join(c.args) + ')'} {at}."]
     if mine := [k for k in ex.grads if t is not None and c.tensors()[k] is t]:
         lines.append('  ' + HINTS[Cause.READ_OWN_G].format(t=mine[0]))
@@ -299,7 +314,7 @@ def _problems(ex: Exercise, refs: list, gots: list) -> tuple[dict, dict, float]:
             if p: (notes if p.note else problems).setdefault(k, (i, p))
     return problems, {k: v for k,v in notes.items() if k not in problems}, worst
 
-# %% ../../nbs/15_verdict.ipynb #cecb0831
+# %% ../../nbs/15_verdict.ipynb #40ff6ce4
 def _changed(ex: Exercise, case: Case, c: Case) -> str|None:
     "How your code changed an input in place though it should not have, or None."
     for k,t in case.args.items():
@@ -319,19 +334,12 @@ def _nothing(ex: Exercise, case: Case, outs: dict) -> str|None:
 def _at(i: int, cases: list) -> str: return f"on case {i+1} of {len(cases)}: {_describe(cases[i])}"
 def _show(k: str) -> str: return 'the result' if k == 'out' else k
 
-def _looks_like(ex: Exercise, m: Mistake) -> str:
-    part = f" (in {ex.parts.get(m.piece, m.piece.__name__)})" if m.piece is not ex.answer else ''
-    return f"  Looks like a known mistake{part}: {m.name}. {m.hint}"
-
-def _todo(ex: Exercise, why: str) -> CheckResult:
-    return _result(ex, Status.TODO, f"… {ex.name}: not written yet ({why}). Write it, run its cell, check again.")
-
 def _named_one(ex: Exercise, cause: Cause, name: str, said: str, i: int, cases: list) -> CheckResult:
     "A wrong result of one cause, named: an input changed in place, or a second call that is not like the first."
     return _result(ex, Status.WRONG, f"✗ {ex.name}: {said}; {_at(i, cases)}.\n  Looks like a known mistake: {name}. "
                    f"{HINTS[cause]}", [name])
 
-# %% ../../nbs/15_verdict.ipynb #6325bbbb
+# %% ../../nbs/15_verdict.ipynb #211abd08
 def _again(ex: Exercise, fn, cases: list, states: list) -> CheckResult|None:
     "Call your code again on each case's tensors as its first call left them: it must be right again."
     for i,(case, c) in enumerate(zip(cases, states)):
@@ -350,13 +358,6 @@ def _again(ex: Exercise, fn, cases: list, states: list) -> CheckResult|None:
 def _same(a: tuple, b: tuple) -> bool:
     "Do two found mistakes give the same outputs on every case (so that no output can tell them apart)?"
     return a[1] == b[1] and all(_matches(x[k], y[k]) for x,y in zip(a[2], b[2]) for k in a[1])
-
-def _crashes_like(ex: Exercise, e: BaseException, start: Case) -> list:
-    "The known mistakes that crash as your code did: the same exception, raised by the same function."
-    def crashes(m):
-        try: ex.reference(start, m)
-        except Exception as e2: return type(e2) is type(e) and _raiser(e2) is _raiser(e)
-    return [m for m in ex.candidates(start) if crashes(m)]
 
 # %% ../../nbs/15_verdict.ipynb #8c579943
 def _wrong(ex: Exercise, cases: list, gots: list, refs: list, problems: dict) -> CheckResult:

@@ -50,7 +50,7 @@ def time_limit(seconds: float):
         try: done.set(); poker.join(); time.sleep(0)              # an interrupt on its way is handled here
         finally: signal.signal(signal.SIGINT, old); sys.settrace(trace)
 
-# %% ../../nbs/14_sandbox.ipynb #9da8c5ac
+# %% ../../nbs/14_sandbox.ipynb #85e7047a
 @dataclass(frozen=True)
 class Refusal:
     "Functions that code may not call while it runs, with their names for you, and what to write instead."
@@ -58,7 +58,8 @@ class Refusal:
     funcs: dict        # a torch function, a Python function or a class (all its methods) -> its name
     instead: str
 AUTOGRAD = Refusal('autograd', {Tensor.backward: 'Tensor.backward', torch.autograd.grad: 'torch.autograd.grad',
-                                torch.autograd.backward: 'torch.autograd.backward', Tensor.grad: 'Tensor.grad'},
+                                torch.autograd.backward: 'torch.autograd.backward',
+                                Tensor.grad.__get__: 'Tensor.grad'},      # reading it: setting `.grad` is fine
                    "the gradients by hand, each .g from its formula, as in the lesson.")
 class Refused(BaseException): "Code called a function that it may not call."
 
