@@ -18,17 +18,15 @@ import minibackprop
 __all__ = ['TIME_LIMIT', 'TIME_PER_ELEMENT', 'AUTOGRAD', 'PRINT_LIMIT', 'limit', 'TimedOut', 'time_limit', 'Refusal', 'Refused',
            'codes', 'calls', 'Guard', 'one_thread', 'capped_output', 'where', 'first_line']
 
-# %% ../../nbs/14_sandbox.ipynb #dff9a0b3
+# %% ../../nbs/14_sandbox.ipynb #67c9134c
 TIME_LIMIT, TIME_PER_ELEMENT = 3.0, 1e-6   # seconds for one call on a small case, and more per number of a big one
 def limit(tensors) -> float: return TIME_LIMIT + TIME_PER_ELEMENT * sum(t.numel() for t in tensors)
 class TimedOut(BaseException): "Code ran past its time limit (a BaseException: `except Exception` does not catch it)."
-
 def _poke(seconds: float, fired: threading.Event, done: threading.Event):
     "After `seconds`, interrupt the main thread every 50 ms until `done`."
     if done.wait(seconds): return
     fired.set()
     while not done.wait(0.05): _thread.interrupt_main()
-
 @contextmanager
 def time_limit(seconds: float):
     "Raise `TimedOut` in the code inside once `seconds` have passed, then on every line of it: no `except` holds it."
@@ -50,7 +48,7 @@ def time_limit(seconds: float):
         try: done.set(); poker.join(); time.sleep(0)              # an interrupt on its way is handled here
         finally: signal.signal(signal.SIGINT, old); sys.settrace(trace)
 
-# %% ../../nbs/14_sandbox.ipynb #85e7047a
+# %% ../../nbs/14_sandbox.ipynb #989f70c0
 @dataclass(frozen=True)
 class Refusal:
     "Functions that code may not call while it runs, with their names for you, and what to write instead."
@@ -62,12 +60,10 @@ AUTOGRAD = Refusal('autograd', {Tensor.backward: 'Tensor.backward', torch.autogr
                                 Tensor.grad.__get__: 'Tensor.grad'},      # reading it: setting `.grad` is fine
                    "the gradients by hand, each .g from its formula, as in the lesson.")
 class Refused(BaseException): "Code called a function that it may not call."
-
 def codes(f) -> list:
     "The code that runs when `f` is called: a Python function's, or each method's of a class."
     if isinstance(f, type): return [c for v in vars(f).values() for c in codes(v)]
     return [f.__code__] if hasattr(f := inspect.unwrap(getattr(f, '__func__', f)), '__code__') else []
-
 def calls(f: Callable) -> set:
     "The code of every Python function that `f()` calls."
     seen, old = set(), sys.getprofile()
@@ -76,7 +72,7 @@ def calls(f: Callable) -> set:
     finally: sys.setprofile(old)
     return seen
 
-# %% ../../nbs/14_sandbox.ipynb #3f83b6a1
+# %% ../../nbs/14_sandbox.ipynb #a448eb44
 class Guard(TorchFunctionMode):
     "While code runs, refuse the functions of `refusals`: torch's as torch calls them, Python's as they start."
     def __init__(self, refusals: tuple):
@@ -96,7 +92,6 @@ class Guard(TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
         if hit := self.refuse.get(func) or self.refuse.get(getattr(func, '__self__', None)): self._refused(hit)
         return func(*args, **(kwargs or {}))
-
 @contextmanager
 def one_thread():
     "PyTorch on one thread: for tiny tensors, more threads only cost time (the more on a busy machine)."
@@ -104,9 +99,8 @@ def one_thread():
     try: yield
     finally: torch.set_num_threads(threads)
 
-# %% ../../nbs/14_sandbox.ipynb #751bce74
+# %% ../../nbs/14_sandbox.ipynb #ec6735b3
 PRINT_LIMIT = 2000   # characters of printing shown per check
-
 class _Capped:
     "A stream that passes on the first `left` characters written to it, and counts the rest."
     def __init__(self, stream, left: int): self.stream, self.left, self.cut = stream, left, 0
@@ -115,7 +109,6 @@ class _Capped:
         shown = s[:max(self.left, 0)]
         self.left -= len(s); self.cut += len(s) - len(shown)
         return self.stream.write(shown) if shown else len(s)
-
 @contextmanager
 def capped_output(limit: int=PRINT_LIMIT):
     "Show only the first `limit` characters that the code inside prints, then say how many more there were."
