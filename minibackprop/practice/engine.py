@@ -325,7 +325,7 @@ def _same(a: tuple, b: tuple) -> bool:
     "Do two found mistakes give the same outputs on every case (so that no output can tell them apart)?"
     return a[1] == b[1] and all(_matches(x[k], y[k]) for x,y in zip(a[2], b[2]) for k in a[1])
 
-# %% ../../nbs/15_verdict.ipynb #5e53a571
+# %% ../../nbs/15_verdict.ipynb #b8b4d85a
 def _wrong(ex: Exercise, cases: list, gots: list, refs: list, problems: dict) -> CheckResult:
     right = [k for k in refs[0] if k not in problems]
     lines = [f"✗ {ex.name}: {', '.join(map(_show, problems))} {'is' if len(problems) == 1 else 'are'} wrong"
@@ -339,7 +339,7 @@ def _wrong(ex: Exercise, cases: list, gots: list, refs: list, problems: dict) ->
         twins = [g[0] for g in found if g is not f and _same(f, g)]
         if any(found.index(g) < j for g in found if g[0] in twins): continue     # said with its twin
         lines.append(_looks_like(ex, f[0]) if not twins else "  Looks like one of these known mistakes, which give "
-                     f"the same result here: {'; or '.join(f'{m.name}. {m.hint}' for m in [f[0], *twins])}")
+                     f"the same result here: {' Or '.join(f'{m.name}. {m.hint}' for m in [f[0], *twins])}")
     explained = {k for f in found for k in f[1]}
     if bad := [k for k,(_,p) in problems.items() if p.cause in (Cause.SHAPE, Cause.VALUES) and k not in explained]:
         lines.append(f"  {', '.join(bad)}: not explained by a mistake the checker knows." if found else
