@@ -135,12 +135,15 @@ def torch_mlp(*params: Tensor) -> nn.Sequential:
         lins.append(l)
     return nn.Sequential(*[m for l in lins[:-1] for m in (l, nn.ReLU())], lins[-1])
 
-# %% ../nbs/07_training.ipynb #c7dc6bb2
+# %% ../nbs/07_training.ipynb #8db3910b
 class TorchModel(StateDict):
     "An `nn.Module` behind our models' interface, for the `Learner`: autograd's backward, the module's own modes."
     def __init__(self, module: nn.Module,        # the network
-                 loss: Callable=F.cross_entropy  # its loss, `loss(preds, targets)`
-                ): self.module, self.loss = module, loss
+                 loss: Callable=F.cross_entropy, # its loss, `loss(preds, targets)`
+                 **kwargs):
+        if kwargs: raise TypeError(f"TorchModel takes a module and its loss, not {', '.join(kwargs)}: the optimiser "
+                                   'is the Learner\'s, Learner(..., opt_func=torch.optim.Adam)')
+        self.module, self.loss = module, loss
     @property
     def training(self) -> bool: return self.module.training
     def __call__(self, x: Tensor) -> Tensor:
