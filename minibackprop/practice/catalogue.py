@@ -175,9 +175,9 @@ exercise('Mse', '04_modules', _mse_grad, EXERCISES.mse_grad.dims, Mse, returns=(
          run=ModuleCall(()), call='Mse()(inp, targ), backward()', own=(Mse, mse, mse_grad), refuse=(MSE_LOSS,),
          parts=_LAYER)
 
-# %% ../../nbs/17_exercises_training.ipynb #fdf52c55
+# %% ../../nbs/17_exercises_training.ipynb #c5dacd1b
 class _Model(Model):
-    "minibackprop's `Model` of `Lin`, `Relu`, `Lin`; the lesson's `backward`, with no `.grad` to refuse a mistaken `.g`."
+    "minibackprop's `Model(Lin, Relu, Lin)` with the lesson's `backward`: no `.grad` to refuse a mistaken `.g`."
     def __init__(self, w1, b1, w2, b2): super().__init__(Lin(w1, b1), Relu(), Lin(w2, b2))
     def backward(self):
         for l in reversed(self.children()): l.backward()       # the loss, then the layers in reverse
