@@ -282,7 +282,7 @@ def _train_command(argv: list) -> int:
 # %% ../nbs/23_cli.ipynb #52fe8949
 def _exercises_command(argv: list) -> int:
     "`minibackprop exercises [DIR]` (copy the blank notebooks) and `--check DIR ...` (where each learner stands): `practice.exercises_command`."
-    from minibackprop.practice import exercises_command   # built in 18_practice, with its tests
+    from minibackprop.practice.grade import exercises_command   # built in 18_practice, with its tests
     return exercises_command(argv)
 
 # %% ../nbs/23_cli.ipynb #74f7701b

@@ -12,7 +12,7 @@ import json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-IMPORT = re.compile(r'^\s*(?:from\s+minibackprop\.(\w+)\s+import|import\s+minibackprop\.(\w+))', re.M)
+IMPORT = re.compile(r'^\s*(?:from\s+minibackprop\.([\w.]+)\s+import|import\s+minibackprop\.([\w.]+))', re.M)
 EXP = re.compile(r'^#\|\s*default_exp\s+(\S+)', re.M)
 
 def sources(nb: Path) -> str:
@@ -27,6 +27,9 @@ def main() -> int:
     for nb, src in code.items():
         for a, b in IMPORT.findall(src):
             mod = a or b
+            if mod not in home:      # a package (minibackprop.practice): built with its first module
+                first = [n for m, n in home.items() if m.startswith(mod + '.')]
+                if first: home[mod] = min(first)
             if mod not in home: bad.append(f'{nb.name}: imports minibackprop.{mod}, which no notebook exports')
             elif home[mod] > int(nb.name[:2]): bad.append(f'{nb.name}: imports minibackprop.{mod}, built later in {home[mod]:02d}')
     for line in dict.fromkeys(bad): print(line)
