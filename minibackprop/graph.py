@@ -209,7 +209,8 @@ def _layout(g: Graph) -> dict:
         for k in ks:
             if k in ideal and k not in new: ideal[k].append(pos[i][0])
     right = {}                                  # per row, the right edge of the last input placed
-    for k, xs in sorted(ideal.items(), key=lambda kv: sum(kv[1]) / len(kv[1])):     # left to right, never overlapping
+    for k, xs in sorted(ideal.items(),
+                        key=lambda kv: sum(kv[1]) / len(kv[1])):     # left to right, never overlapping
         y = row[k]
         pos[k] = (max(sum(xs) / len(xs), right.get(y, -_GAP) + _GAP/2 + w/2),
                   y + (_BOX[1] + 1.6*_GAP) * (1 if y == 0 else -1))          # above the first row, below the second

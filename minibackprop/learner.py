@@ -200,7 +200,9 @@ def state_dict(self: Learner) -> dict:
 @patch
 def load_state_dict(self: Learner, state: dict) -> None:
     "Restore a `state_dict()`; the model's is checked before anything is copied."
-    self.model.load_state_dict(state['model']); self.opt.load_state_dict(state['opt']); self.gen.set_state(state['rng'])
+    self.model.load_state_dict(state['model'])
+    self.opt.load_state_dict(state['opt'])
+    self.gen.set_state(state['rng'])
     self.epochs_done, self.history.losses, self.history.epochs = state['epochs_done'], state['losses'], state['epochs']
 
 # %% ../nbs/08_learner.ipynb #73a29aa0

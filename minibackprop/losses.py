@@ -96,4 +96,5 @@ class CrossEntropy(Module):
         return nll(self.lsm, t, check=False)
     def bwd(self, out, inp, targ):
         t = _as_index(targ, 'cross_entropy')[:, None]
-        inp.g = self.lsm.exp().scatter_(1, t, -1., reduce='add').div_(len(t))   # softmax - onehot, no one-hot matrix
+        inp.g = self.lsm.exp().scatter_(1, t, -1.,
+                                        reduce='add').div_(len(t))   # softmax - onehot, no one-hot matrix
