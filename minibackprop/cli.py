@@ -94,12 +94,13 @@ def check_out(path: str | None, # the file name given, or None
         raise OptionError(f'--{opt} {path}: folder {folder} is not writable')
     return p
 
-# %% ../nbs/23_cli.ipynb #2850c36f
+# %% ../nbs/23_cli.ipynb #888e1609
 THREADS_PER_CORE = 4   # more threads than this per core only wait for each other; tens of thousands crash PyTorch
 SCHEDULES = ('lin', 'const')   # --sched: the learning rate decayed linearly to 0 (`LinearDecay`), or constant
 
 def _whole(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
 
+# %% ../nbs/23_cli.ipynb #9017775a
 def check_options(**opts) -> SimpleNamespace:
     "`train`'s arguments checked before anything loads (`widths`, `device`, `plot`, `save` converted), or OptionError."
     import torch

@@ -68,7 +68,7 @@ def _targets(y, x: Tensor, name: str) -> Tensor:
     if len(y) != len(x): raise ValueError(f'Learner: {name} has {len(y)} targets for {len(x)} rows')
     return y.to(x.dtype) if y.is_floating_point() else y.long()
 
-# %% ../nbs/08_learner.ipynb #9d34c0fd
+# %% ../nbs/08_learner.ipynb #fae43558
 class Learner:
     "Train `model` on shuffled mini-batches with an `opt_func` optimiser, validating each epoch; callbacks do the rest."
     def __init__(self, model: Trainable, x_train, y_train, x_valid, y_valid,
@@ -81,9 +81,8 @@ class Learner:
                                                               'Trainable (wrap an nn.Module in TorchModel(module))')
         self.model, self.loss_func, self.bs, self.cbs = model, model.loss, check_whole(bs, 'bs'), _callbacks(cbs)
         rows = lambda x, name: as_rows(x, model.parameters()[0], 'Learner', name)   # the model's dtype and device
-        self.x_train, self.x_valid = rows(x_train, 'x_train'), rows(x_valid, 'x_valid')
-        self.y_train, self.y_valid = (_targets(y, x, k) for y, x, k in ((y_train, self.x_train, 'y_train'),
-                                                                         (y_valid, self.x_valid, 'y_valid')))
+        self.x_train, self.x_valid = xt, xv = rows(x_train, 'x_train'), rows(x_valid, 'x_valid')
+        self.y_train, self.y_valid = _targets(y_train, xt, 'y_train'), _targets(y_valid, xv, 'y_valid')
         self.gen, self.history, self.epochs_done = torch.Generator(), History(), 0
         self.gen.seed() if seed is None else self.gen.manual_seed(check_whole(seed, 'seed', lo=0))
         self.opt = opt_func(model.parameters(), check_positive(lr, 'lr'))
@@ -200,9 +199,7 @@ def state_dict(self: Learner) -> dict:
 @patch
 def load_state_dict(self: Learner, state: dict) -> None:
     "Restore a `state_dict()`; the model's is checked before anything is copied."
-    self.model.load_state_dict(state['model'])
-    self.opt.load_state_dict(state['opt'])
-    self.gen.set_state(state['rng'])
+    self.model.load_state_dict(state['model']); self.opt.load_state_dict(state['opt']); self.gen.set_state(state['rng'])
     self.epochs_done, self.history.losses, self.history.epochs = state['epochs_done'], state['losses'], state['epochs']
 
 # %% ../nbs/08_learner.ipynb #73a29aa0
