@@ -11,7 +11,9 @@ validation `fit`: our 06 and 07), whose counts are recorded below (a clone of co
 Issue 22 asked for about 1.5x when the story did not show the lesson's code. Since issue 29 each step opens with the
 lesson's own code (about 280 of our lines are the lesson's, counted on both sides), then the library's version with
 a test, plus the teacher's additions it asks for (the shapes table, a 2-2-1 pass by hand, the loss curve, the worst
-digits, w1's columns); the story measures 2.57x. CI fails above LIMIT, so that the story cannot quietly grow further.
+digits, w1's columns); the story measured 2.57x, then 2.65x once its code lines over 116 characters were wrapped so
+that JupyterLab shows no horizontal scrollbar (31 continuation lines, no new code). CI fails above LIMIT, so that the
+story cannot quietly grow further.
 Proofs that go beyond the lesson (equivalence runs, the calculus in sympy, property tests) live in the deep dives 20-22.
 """
 import json, sys
@@ -19,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = {'03_backprop (all)': 181, '04_minibatch_training (cells 0-85, 147-153)': 196 + 28}
-LIMIT = 2.6
+LIMIT = 2.7
 STORY = ['03_forward', '04_backprop', '05_modules', '06_cross_entropy', '07_training']
 
 def code_lines(path: Path) -> int:
