@@ -4,13 +4,12 @@
 
 # %% ../nbs/09_callbacks.ipynb #7da1168f
 from __future__ import annotations
-import math, os, pickle, time, warnings
-from pathlib import Path
+import math, warnings
 from typing import Callable, Protocol, runtime_checkable
 import torch
 from torch import Tensor
 from fastcore.basics import patch
-from .utils import ArgError, check_whole, check_positive
+from .utils import ArgError, check_whole
 from .losses import accuracy
 from .optim import SGD
 from .learner import Learner, Callback, CancelBatchException, History, Trainable
@@ -124,8 +123,7 @@ class StallCheck(Callback):
         if v > learn.y_valid.bincount().max().item() / len(learn.y_valid) + 1e-9: return
         self.warned = True
         warnings.warn(StalledWarning(f'training stalled: after epoch {learn.epoch + 1} the model gives every row '
-                                     f'the same output (every ReLU dead?), and its {self.metric} {v:.4f} is that of '
-                                     'always '
+                                     f'the same output (every ReLU dead?), and its {self.metric} {v:.4f} is that of always '
                                      f'answering one class; try a lower learning rate than {self.lr:g}'))
 
 # %% ../nbs/09_callbacks.ipynb #f4e121f5
@@ -155,6 +153,7 @@ def check_device(device: str|torch.device) -> torch.device:
     try: dev = torch.device(device)
     except (RuntimeError, TypeError):
         raise ArgError('device', f'{device!r} is not a device: use cpu, cuda, cuda:N or mps') from None
+    if dev.type not in ('cpu', 'cuda', 'mps'): raise ArgError('device', f'{device}: use cpu, cuda, cuda:N or mps')
     if dev.type == 'cuda' and not torch.cuda.is_available():
         raise ArgError('device', f'{device}: CUDA is not available on this machine')
     if dev.type == 'cuda' and (dev.index or 0) >= torch.cuda.device_count():

@@ -5,7 +5,7 @@
 # %% ../nbs/23_cli.ipynb #bfc1279c
 from __future__ import annotations
 import argparse, io, os, sys, time, warnings
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -111,8 +111,6 @@ def check_options(**opts) -> SimpleNamespace:
         check_whole(o.epochs, 'epochs'); check_whole(o.bs, 'bs'); check_positive(o.lr, 'lr')
         o.device = default_device() if o.device == 'auto' else check_device(o.device)
     except ArgError as e: raise OptionError(f'--{e.name} {e.problem}') from None
-    if o.device.type not in ('cpu', 'cuda', 'mps'):
-        raise OptionError(f'--device {o.device}: use auto, cpu, cuda, cuda:N or mps')
     if o.sched not in SCHEDULES:
         raise OptionError(f"--sched must be one of {', '.join(SCHEDULES)}: unknown schedule {o.sched!r}")
     f32 = torch.finfo(torch.float32).max
@@ -134,16 +132,6 @@ def check_options(**opts) -> SimpleNamespace:
         raise OptionError('--data is empty: name mnist.pkl.gz or its folder, or leave --data out')
     if o.data is not None: o.data = str(Path(o.data).expanduser())
     return o
-
-# %% ../nbs/23_cli.ipynb #fe9b2088
-@contextmanager
-def _num_threads(n: int):
-    "Run the block with PyTorch using `n` CPU threads (0: leave PyTorch's setting), then restore the caller's."
-    import torch
-    before = torch.get_num_threads()
-    if n: torch.set_num_threads(n)
-    try: yield
-    finally: torch.set_num_threads(before)
 
 # %% ../nbs/23_cli.ipynb #0014b344
 class OutputError(OSError):
@@ -247,7 +235,8 @@ def train(epochs: int = 5,        # passes over the training images
     "Train an MLP on MNIST (or `data`) with our hand-written backward pass, print its results and return the `History`."
     o = check_options(epochs=epochs, bs=bs, lr=lr, sched=sched, hidden=hidden, seed=seed, impl=impl, device=device,
                       threads=threads, plot=plot, save=save, data=data, quiet=quiet)
-    with _num_threads(o.threads): return _run(o)
+    from minibackprop.utils import num_threads              # torch is imported once a run starts: --help stays quick
+    with num_threads(o.threads): return _run(o)
 
 # %% ../nbs/23_cli.ipynb #031c03f2
 USAGE = f'''usage: minibackprop <command> [options]

@@ -224,9 +224,10 @@ def save(self: Learner, path: str|os.PathLike) -> Path:
 @patch
 def load(self: Learner, path: str|os.PathLike) -> Learner:
     "Resume from a file written by `save`; returns the learner."
-    try: state = torch.load(path, weights_only=True)
-    except (RuntimeError, EOFError, pickle.UnpicklingError) as e:
-        raise ValueError(f'Learner.load: {path} is not a Learner saved by save() ({str(e).splitlines()[0]})') from None
+    try: state, why = torch.load(path, weights_only=True), 'it holds something else'
+    except (RuntimeError, EOFError, pickle.UnpicklingError) as e: state, why = None, str(e).splitlines()[0]
+    if not isinstance(state, dict) or state.keys() != self.state_dict().keys():    # checked before anything is loaded
+        raise ValueError(f'Learner.load: {path} is not a Learner saved by save() ({why})')
     self.load_state_dict(state); return self
 
 # %% ../nbs/09_callbacks.ipynb #41b701ad

@@ -9,8 +9,8 @@ from torch import Tensor
 from .modules import Module
 
 # %% auto #0
-__all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross_entropy', 'accuracy', 'onehot', 'ce_grad',
-           'CrossEntropy']
+__all__ = ['logsumexp', 'log_softmax', 'softmax', 'check_targets', 'nll', 'cross_entropy', 'accuracy', 'onehot', 'minus_onehot',
+           'ce_grad', 'CrossEntropy']
 
 # %% ../nbs/06_cross_entropy.ipynb #aa9adfd6
 def logsumexp(x: Tensor, dim: int = -1, keepdim: bool = False) -> Tensor:
@@ -84,6 +84,9 @@ def onehot(target: Tensor, c: int, dtype: torch.dtype = torch.float32, check: bo
     o = torch.zeros(n, c, dtype=dtype, device=t.device)
     o[torch.arange(n, device=t.device), t] = 1
     return o
+def minus_onehot(p: Tensor, t: Tensor) -> Tensor:
+    "`(p - onehot(t)) / n` in place on `p`, the softmax of n rows: 1 taken off at each row's target, no one-hot matrix."
+    return p.scatter_(1, t.view(-1, 1), -1., reduce='add').div_(len(t))
 def ce_grad(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
     "Gradient of `cross_entropy(inp, targ)` with respect to the logits `inp`: `(softmax(inp) - onehot(targ)) / n`."
     t = check_targets(inp, targ, 'ce_grad', check)
@@ -94,7 +97,4 @@ class CrossEntropy(Module):
         t = check_targets(inp, targ, 'cross_entropy')
         self.lsm = log_softmax(inp)                       # kept for bwd: its exponential is the softmax
         return nll(self.lsm, t, check=False)
-    def bwd(self, out, inp, targ):
-        t = _as_index(targ, 'cross_entropy')[:, None]
-        inp.g = self.lsm.exp().scatter_(1, t, -1.,
-                                        reduce='add').div_(len(t))   # softmax - onehot, no one-hot matrix
+    def bwd(self, out, inp, targ): inp.g = minus_onehot(self.lsm.exp(), _as_index(targ, 'cross_entropy'))

@@ -164,8 +164,9 @@ class TorchModel(StateDict):
         x = as_rows(x, ps[0] if ps else None)
         try:
             with torch.no_grad(): return self.eval()(x)
-        except RuntimeError as e: raise ValueError(f'predict: the module cannot take rows of {x.shape[1]} features: '
-                                                   f'{str(e).splitlines()[0]}') from None
+        except RuntimeError as e:
+            why = str(e).splitlines()[0]                  # torch's own first line says why
+            raise ValueError(f'predict: the module failed on rows of {x.shape[1]} features: {why}') from None
         finally: self.train(was)
 
 # %% ../nbs/09_callbacks.ipynb #dc977870

@@ -10,17 +10,13 @@ from fastcore.basics import patch
 from .utils import StateDict
 from .data import as_rows
 import torch.nn.functional as F
-from .losses import check_targets, softmax
+from .losses import check_targets, minus_onehot
 from .modules import _pairs
 
 # %% auto #0
-__all__ = ['ce_grad_fast', 'ce_loss_and_grad', 'FusedCrossEntropy', 'FastMLP', 'Graphed']
+__all__ = ['ce_loss_and_grad', 'FusedCrossEntropy', 'FastMLP', 'Graphed']
 
 # %% ../nbs/21_speed.ipynb #a276f00b
-def ce_grad_fast(inp: Tensor, targ: Tensor, check: bool = True) -> Tensor:
-    "`ce_grad` without the one-hot matrix or extra temporaries: subtract 1 at each row's target, divide by n, in place."
-    t = check_targets(inp, targ, 'ce_grad_fast', check)
-    return softmax(inp).scatter_(1, t[:, None], -1., reduce='add').div_(len(t))
 def ce_loss_and_grad(inp: Tensor, # n×c logits
                      targ: Tensor, # n class indices
                      check: bool = True # check the targets' range (`False`: the caller checked them once)
@@ -29,7 +25,7 @@ def ce_loss_and_grad(inp: Tensor, # n×c logits
     t = check_targets(inp, targ, 'ce_loss_and_grad', check)
     lsm = inp.log_softmax(-1)
     loss = F.nll_loss(lsm, t)                  # `nll`: -log_softmax at each row's target, averaged, in one call
-    return loss, lsm.exp_().scatter_(1, t[:, None], -1., reduce='add').div_(len(t))   # (softmax - onehot) / n, in place
+    return loss, minus_onehot(lsm.exp_(), t)         # (softmax - onehot) / n, in place
 
 # %% ../nbs/21_speed.ipynb #cff236af
 class FusedCrossEntropy:

@@ -31,11 +31,11 @@ __all__ = ['EXERCISES', 'MISTAKES', 'PRODUCTS', 'LINEAR', 'MSE_LOSS', 'RELU_FNS'
 # %% ../../nbs/16_exercises.ipynb #899200e5
 _mm, _P = matmul_loops, "range(k) runs over 0..k-1: range(k-1) or range(1, k) drops a product."
 mistakes(_mm,
-    ('the result is transposed', "c[i,j] is row i of a times column j of b: c is n×m.", lambda a, b, f=_mm: f(a, b).T),
+    ('the result is transposed', "c[i,j] is row i of a times column j of b: c is n×m.", lambda a, b: _mm(a, b).T),
     ('`=` instead of `+=` in the innermost loop', "c[i,j] is a sum over p: with `=` only the last product is kept.",
      lambda a, b: a[:, -1:] * b[-1:]),
-    ('the sum over p misses a term', _P, lambda a, b, f=_mm: f(a[:, :-1], b[:-1])),
-    ('the sum over p misses a term', _P, lambda a, b, f=_mm: f(a[:, 1:], b[1:])))
+    ('the sum over p misses a term', _P, lambda a, b: _mm(a[:, :-1], b[:-1])),
+    ('the sum over p misses a term', _P, lambda a, b: _mm(a[:, 1:], b[1:])))
 PRODUCTS = Refusal('a library matrix product', {
     torch.matmul: 'torch.matmul', Tensor.matmul: '@', Tensor.__matmul__: '@', Tensor.__rmatmul__: '@',
     F.linear: 'F.linear', torch.mm: 'torch.mm', Tensor.mm: 'Tensor.mm', torch.bmm: 'torch.bmm',
@@ -61,7 +61,7 @@ mistakes(mse,
     ('a sum, not a mean (the /n is missing)', "mse is a mean: .mean(), or .sum() / n.",
      lambda o, t: (o[:, 0] - t).pow(2).sum()),
     ('absolute differences, not squared', "mse squares each difference.", lambda o, t: (o[:, 0] - t).abs().mean()),
-    ('the square root of the mean (RMSE)', "mse stops at the mean.", lambda o, t, f=mse: f(o, t).sqrt()))
+    ('the square root of the mean (RMSE)', "mse stops at the mean.", lambda o, t: mse(o, t).sqrt()))
 LINEAR = Refusal('', {F.linear: 'F.linear'}, "x @ w + b.")
 MSE_LOSS = Refusal('', {F.mse_loss: 'F.mse_loss'}, "the mean of the squared differences.")
 RELU_FNS = Refusal('a library relu', {torch.relu: 'torch.relu', Tensor.relu: 'Tensor.relu', F.relu: 'F.relu'},
@@ -100,9 +100,8 @@ mistakes(relu_grad,
 # %% ../../nbs/16_exercises.ipynb #9338874a
 def _lin_grad_but(**formula) -> Callable:
     "`lin_grad` with some of `inp.g`, `w.g`, `b.g` from a mistaken `formula(inp, out.g, w)`."
-    right = lin_grad                   # the library's, whatever a swap later puts in this module
     def mistaken(inp, out, w, b, input_grad=True):
-        right(inp, out, w, b, input_grad)
+        lin_grad(inp, out, w, b, input_grad)   # the library's, as a mistake sees it
         for k,t in dict(inp=inp, w=w, b=b).items():
             if k in formula and (k != 'inp' or input_grad): t.g = formula[k](inp, out.g, w)
     return mistaken
@@ -209,7 +208,7 @@ mistakes(_log_softmax,
     ('summed over the wrong axis', _AXIS, lambda x: x - x.logsumexp(0, keepdim=True)),
     ('summed over the wrong axis', _AXIS, lambda x: x - x.exp().sum(0, keepdim=True).log()),
     ('softmax, not its log', "log_softmax is x - logsumexp(x), the log of softmax.",
-     lambda x, f=_log_softmax: f(x).exp()),
+     lambda x: _log_softmax(x).exp()),
     ('the sign is flipped: logsumexp(x) - x', "log_softmax is x - logsumexp(x), every entry ≤ 0.",
      lambda x: logsumexp(x, keepdim=True) - x))
 mistakes(nll,

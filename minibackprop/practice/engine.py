@@ -4,7 +4,7 @@
 
 # %% ../../nbs/13_checker.ipynb #dadafdf0
 from __future__ import annotations
-import contextlib, copy, sys, traceback
+import contextlib, copy, sys, traceback, types
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable
@@ -104,14 +104,20 @@ class Mistake:
     name: str
     hint: str
     fn: Callable
+def _as_was(f: Callable) -> Callable:
+    "A copy of function `f` that reads its globals as they are now: a mistake calling its piece gets the library's."
+    if not isinstance(f, types.FunctionType): return f
+    g = types.FunctionType(f.__code__, {**f.__globals__}, f.__name__, f.__defaults__, f.__closure__)
+    g.__kwdefaults__ = f.__kwdefaults__
+    return g
 @contextlib.contextmanager
 def swapped(m: Mistake|None, *spaces: dict):
-    "`m.fn` in place of `m.piece` in minibackprop's modules, the piece's own and `spaces`: their code then calls it."
+    "`m.fn` in place of `m.piece` in minibackprop's modules, the piece's own and `spaces`; yields what it put there."
     mods = [vars(v) for k,v in list(sys.modules.items()) if k.split('.')[0] == minibackprop.__name__]
     ds = {id(d): d for d in [m.piece.__globals__, *spaces, *mods]}.values() if m else []
-    at = [(d, k) for d in ds for k,v in d.items() if v is m.piece]
-    for d,k in at: d[k] = m.fn
-    try: yield
+    at, fn = [(d, k) for d in ds for k,v in d.items() if v is m.piece], m and _as_was(m.fn)
+    for d,k in at: d[k] = fn
+    try: yield fn
     finally:
         for d,k in at: d[k] = m.piece
 
@@ -152,19 +158,20 @@ class Exercise:
     def check(self, fn, dims: list|None=None, seed: int=0) -> CheckResult:
         "Call your `fn` on random cases (these `dims`, or the exercise's), twice each; compare, name the mistake."
         cases = [self.make(d, torch.Generator().manual_seed(seed + i)) for i,d in enumerate(dims or self.dims)]
-        with capped_output(), one_thread(): return _check(self, fn, cases)
+        with capped_output(), num_threads(1): return _check(self, fn, cases)
     def reference(self, case: Case, m: Mistake|None=None) -> dict:
         "The answer's outputs on a fresh copy of `case`; with mistake `m` in place of its piece."
-        answer, c = m.fn if m and m.piece is self.answer else self.answer, case.fresh()
-        with swapped(m, getattr(self.answer, '__globals__', {})): return _outputs(self, c, self.run(answer, c))
+        with swapped(m, getattr(self.answer, '__globals__', {})) as fn:    # the answer itself, or a mistake of it
+            return _outputs(self, c := case.fresh(), self.run(fn if m and m.piece is self.answer else self.answer, c))
     def candidates(self, case: Case) -> list:
         "The mistakes of the pieces that the answer calls, in the catalogue's order."
         called = calls(lambda: self.run(self.answer, case.fresh()))
         return [m for piece, ms in self.mistakes.items() if called.intersection(codes(piece)) for m in ms]
 
 # %% ../../nbs/15_verdict.ipynb #ce905921
-from .sandbox import (AUTOGRAD, Guard, Refusal, Refused, TimedOut, calls, capped_output, codes,
-                                          first_line, limit, one_thread, time_limit, where)
+from .sandbox import (AUTOGRAD, Guard, Refusal, TimedOut, calls, capped_output, codes, first_line,
+                                          limit, time_limit, where)
+from ..utils import num_threads, rel_error
 from ..backprop import MissingGradError
 def _outputs(ex: Exercise, c: Case, returned) -> dict:
     "Every output of one call, by name: what it returned, each of `ex.changes`, the `.g` of each of `ex.grads`."
@@ -180,7 +187,7 @@ def _call(ex: Exercise, fn, c: Case, at: str, start: Case):
     guard = Guard((AUTOGRAD, *ex.refuse, mine))
     try:
         with time_limit(limit(c.tensors().values())), guard: returned = ex.run(fn, c)
-        if guard.refused: raise Refused()         # your code caught the refusal: it is refused all the same
+        if guard.refused: return _ended(ex, None, guard, c, at, start)   # caught by your code: refused all the same
         return _outputs(ex, c, returned), returned
     except BaseException as e: return _ended(ex, e, guard, c, at, start)
 def _looks_like(ex: Exercise, m: Mistake) -> str:
@@ -197,7 +204,7 @@ def _crashes_like(ex: Exercise, e: BaseException, start: Case) -> list:
         try: ex.reference(start, m)
         except Exception as e2: return type(e2) is type(e) and _raiser(e2) is _raiser(e)
     return [m for m in ex.candidates(start) if crashes(m)]
-def _ended(ex: Exercise, e: BaseException, guard: Guard, c: Case, at: str, start: Case) -> CheckResult:
+def _ended(ex: Exercise, e: BaseException|None, guard: Guard, c: Case, at: str, start: Case) -> CheckResult:
     "The result for a call that did not return, by what stopped it."
     if guard.refused:
         (r, name), w = guard.refused, "which does the work this exercise asks of you. Instead, write"
@@ -223,10 +230,8 @@ def _ended(ex: Exercise, e: BaseException, guard: Guard, c: Case, at: str, start
 # %% ../../nbs/15_verdict.ipynb #71cbd8fa
 TOL = {torch.float64: 1e-9, torch.float32: 1e-4}   # relative error that is rounding, by dtype
 def _rel(a: Tensor, b: Tensor) -> float:
-    "Relative error over the entries finite in both, in float64."
-    a, b = a.double(), b.double()
-    if not (ok := a.isfinite() & b.isfinite()).any(): return 0.
-    return ((a[ok]-b[ok]).abs().max() / (a[ok].abs()+b[ok].abs()).max().clamp_min(1e-300)).item()
+    "`rel_error` over the entries finite in both (0 if none), in float64."
+    return rel_error(a[ok := a.isfinite() & b.isfinite()], b[ok], eps=1e-300)
 def _number(got, exp: Tensor):
     "A Python number where the answer is one number, as a tensor of the answer's dtype."
     number = isinstance(got, (int, float)) and not isinstance(got, bool) and exp.ndim == 0

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 import minibackprop
 from .engine import Status, verdict
+from .sandbox import first_line
 from .catalogue import EXERCISES
 class ExercisesError(Exception): "The exercises cannot be copied or checked; the message is one line for the user."
 def exercise_notebooks() -> list[Path]:
@@ -50,9 +51,10 @@ def _read(path: Path):
     "The notebook at `path`, or why it cannot be read, in a few words."
     import nbformat
     try: return nbformat.read(path, as_version=4)
-    except (OSError, ValueError, AttributeError, nbformat.ValidationError) as e:
-        why = 'it is not valid JSON' if isinstance(e, ValueError) else 'it is not a Jupyter notebook'
-        return f"cannot read the notebook: {e.strerror or e if isinstance(e, OSError) else why}"
+    except OSError as e: why = e.strerror or str(e)
+    except nbformat.reader.NotJSONError: why = 'it is not valid JSON'
+    except Exception as e: why = f"it is not a Jupyter notebook ({first_line(e) or type(e).__name__})"
+    return f"cannot read the notebook: {why}"
 def _why(cells: list, name: str, timeout: float) -> tuple:
     "Why the notebook has no `name`: a cell ran out of time or raised, or there is no such cell."
     for i, err in ((i, o) for i,c in enumerate(cells) for o in c.get('outputs', []) if o.output_type == 'error'):

@@ -16,7 +16,7 @@ import minibackprop
 
 # %% auto #0
 __all__ = ['TIME_LIMIT', 'TIME_PER_ELEMENT', 'AUTOGRAD', 'PRINT_LIMIT', 'limit', 'TimedOut', 'time_limit', 'Refusal', 'Refused',
-           'codes', 'calls', 'Guard', 'one_thread', 'capped_output', 'where', 'first_line']
+           'codes', 'calls', 'Guard', 'capped_output', 'where', 'first_line']
 
 # %% ../../nbs/14_sandbox.ipynb #67c9134c
 TIME_LIMIT, TIME_PER_ELEMENT = 3.0, 1e-6   # seconds for one call on a small case, and more per number of a big one
@@ -92,12 +92,6 @@ class Guard(TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
         if hit := self.refuse.get(func) or self.refuse.get(getattr(func, '__self__', None)): self._refused(hit)
         return func(*args, **(kwargs or {}))
-@contextmanager
-def one_thread():
-    "PyTorch on one thread: for tiny tensors, more threads only cost time (the more on a busy machine)."
-    threads = torch.get_num_threads(); torch.set_num_threads(1)
-    try: yield
-    finally: torch.set_num_threads(threads)
 
 # %% ../../nbs/14_sandbox.ipynb #ec6735b3
 PRINT_LIMIT = 2000   # characters of printing shown per check
